@@ -1,0 +1,101 @@
+/// A problem found by a check, before it is placed (line, column, pointer) and given its level.
+struct Issue {
+    var rule: String
+    var message: String
+    /// The node the JSON pointer names (the object, for a missing field); nil: the innermost
+    /// container at `range` (syntax errors).
+    var anchor: Int?
+    /// The bytes the finding underlines (the key, for an unknown or read-only field).
+    var range: Range<Int>
+}
+
+/// What the checks of one document share: the document, its mode, and the issues found.
+struct CheckContext {
+    let doc: JSONDocument
+    let mode: DocumentMode
+    let ruleSet: RuleSet
+    var issues: [Issue] = []
+    /// Byte ranges of credential values, masked wherever source is shown.
+    var secretRanges: [Range<Int>] = []
+
+    init(doc: JSONDocument, mode: DocumentMode, ruleSet: RuleSet, issues: [Issue] = []) {
+        self.doc = doc; self.mode = mode; self.ruleSet = ruleSet; self.issues = issues
+    }
+
+    mutating func report(_ rule: String, _ message: String, at node: Int) {
+        issues.append(Issue(rule: rule, message: message, anchor: node, range: doc.range(node)))
+    }
+
+    /// A finding about a member as a whole: the pointer names the value, the range the key.
+    mutating func report(_ rule: String, _ message: String, key: Int, value: Int) {
+        issues.append(Issue(rule: rule, message: message, anchor: value, range: doc.range(key)))
+    }
+
+    /// A short, safe rendering of a value for a message: strings quoted and cut, secrets never.
+    func describe(_ node: Int, secret: Bool = false) -> String {
+        switch doc.kind(node) {
+        case .string:
+            let text = doc.string(node)
+            if secret { return "a string of \(text.unicodeScalars.count) characters" }
+            let cut = text.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(77))) + "…" : text
+            return "\"\(cut)\""
+        case .number: return doc.numberText(node)
+        case .true: return "true"
+        case .false: return "false"
+        case .null: return "null"
+        case .object: return "an object"
+        case .array: return "an array"
+        }
+    }
+
+    func kindName(_ node: Int) -> String {
+        switch doc.kind(node) {
+        case .string: "a string"
+        case .number: doc.isIntegerLiteral(node) ? "an integer" : "a number"
+        case .true, .false: "a boolean"
+        case .null: "null"
+        case .object: "an object"
+        case .array: "an array"
+        }
+    }
+
+    /// Evaluates a predicate against an object's fields.
+    func holds(_ predicate: Predicate, on object: Int) -> Bool {
+        switch predicate {
+        case .all(let parts): return parts.allSatisfy { holds($0, on: object) }
+        case .any(let parts): return parts.contains { holds($0, on: object) }
+        case .not(let inner): return !holds(inner, on: object)
+        case .field(let name, let test):
+            let value = doc.member(object, name)
+            switch test {
+            case .present: return value != nil
+            case .absent: return value == nil
+            case .nonEmpty: return value.map { !isEmpty($0) } ?? false
+            case .isIn(let values, let orAbsent):
+                guard let value else { return orAbsent }
+                return values.contains { equals(value, $0) }
+            case .notIn(let values):
+                guard let value else { return false }
+                return !values.contains { equals(value, $0) }
+            }
+        }
+    }
+
+    func isEmpty(_ node: Int) -> Bool {
+        switch doc.kind(node) {
+        case .null: return true
+        case .array, .object: return doc.count(node) == 0
+        case .string: return doc.range(node).count <= 2
+        default: return false
+        }
+    }
+
+    func equals(_ node: Int, _ value: ScalarValue) -> Bool {
+        switch value {
+        case .string(let s): return doc.stringEquals(node, s)
+        case .number(let d): return doc.double(node) == d
+        case .bool(let b): return doc.bool(node) == b
+        case .null: return doc.kind(node) == .null
+        }
+    }
+}

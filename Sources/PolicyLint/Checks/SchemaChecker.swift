@@ -1,0 +1,186 @@
+/// Checks an object against a pack type: fields, required fields, conditions (catalogue
+/// section 3). Generic rules are `schema/*`; a field may name its own rule (`nsx/psk-length`).
+struct SchemaChecker {
+    let ruleSet: RuleSet
+
+    func check(_ object: Int, as type: TypeSpec, _ context: inout CheckContext) {
+        let doc = context.doc
+        guard doc.kind(object) == .object else {
+            context.report("schema/type", "a \(type.name) must be an object, not \(context.kindName(object))", at: object)
+            return
+        }
+        for (key, value) in doc.members(object) {
+            let name = doc.string(key)
+            guard let field = type.fields[name] else {
+                if type.closed {
+                    let hint = closestMatch(to: name, in: type.fieldOrder).map { "; did you mean '\($0)'?" } ?? ""
+                    context.report("schema/unknown-field", "'\(name)' is not a field of \(type.name)\(hint)", key: key, value: value)
+                }
+                continue
+            }
+            if field.readOnly && context.mode == .authored {
+                context.report("schema/readonly-field",
+                               "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
+                               key: key, value: value)
+            }
+            if let deprecated = field.deprecated {
+                context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)
+            }
+            checkValue(value, field, name: name, parent: object, context: &context)
+        }
+        if !doc.nodes[object].isTruncated {
+            for name in type.required where doc.member(object, name) == nil {
+                context.report("schema/required", "\(type.name) requires '\(name)'", at: object)
+            }
+            for condition in type.conditions {
+                if let mode = condition.mode, mode != context.mode { continue }
+                guard context.holds(condition.when, on: object) else { continue }
+                checkCondition(condition, object, &context)
+            }
+        }
+    }
+
+    func checkCondition(_ condition: Condition, _ object: Int, _ context: inout CheckContext) {
+        let doc = context.doc
+        for name in condition.require {
+            if let value = doc.member(object, name), !context.isEmpty(value) { continue }
+            context.report(condition.rule, fill(condition.message, name), at: object)
+        }
+        for name in condition.forbid {
+            guard let value = doc.member(object, name) else { continue }
+            let key = doc.members(object).first { $0.value == value }!.key
+            context.report(condition.rule, fill(condition.message, name), key: key, value: value)
+        }
+        if condition.require.isEmpty && condition.forbid.isEmpty {
+            let target = condition.at.flatMap { doc.member(object, $0) } ?? object
+            context.report(condition.rule, condition.message, at: target)
+        }
+    }
+
+    func fill(_ message: String, _ field: String) -> String { message.replacing("{field}", with: field) }
+
+    func checkValue(_ value: Int, _ field: FieldSpec, name: String, parent: Int, context: inout CheckContext) {
+        let doc = context.doc
+        if let exempt = field.exemptWhen, context.holds(exempt, on: parent) { return }
+        if !field.types.isEmpty && !field.types.contains(where: { matches(value, $0, doc) }) {
+            let wanted = field.types.map(typeName).joined(separator: " or ")
+            let digitsHint = doc.kind(value) == .string && field.types.contains(.boolean)
+                && (doc.stringEquals(value, "true") || doc.stringEquals(value, "false")) ? " (write it without quotes)" : ""
+            context.report("schema/type", "'\(name)' must be \(wanted), not \(context.kindName(value)) \(context.describe(value, secret: field.secret))\(digitsHint)", at: value)
+            return
+        }
+        switch doc.kind(value) {
+        case .string:
+            let text = doc.string(value)
+            if field.types.contains(.wholeNumber), let number = Double(text), text.allSatisfy(\.isASCIIDigit) {
+                checkRange(number, display: text, field, name: name, value: value, &context)
+            }
+            checkString(text, value, field, name: name, &context)
+        case .number:
+            if let number = doc.double(value) { checkRange(number, display: doc.numberText(value), field, name: name, value: value, &context) }
+        case .array:
+            let count = doc.count(value)
+            if let min = field.minItems, count < min {
+                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) item\(count == 1 ? "" : "s"); it needs at least \(min)\(field.maxItems == min ? " (exactly \(min))" : "")", at: value)
+            }
+            if let max = field.maxItems, count > max {
+                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) items; at most \(max) are allowed", at: value)
+            }
+            if let items = field.items {
+                for element in doc.elements(value) { checkValue(element, items, name: name + "[]", parent: parent, context: &context) }
+            }
+        case .object:
+            if let member = field.member, let type = ruleSet.types[member], doc.member(value, "resource_type") == nil {
+                check(value, as: type, &context)
+            }
+        default: break
+        }
+    }
+
+    func checkString(_ text: String, _ value: Int, _ field: FieldSpec, name: String, _ context: inout CheckContext) {
+        if let allowed = field.enumValues, !allowed.contains(text) {
+            var hint = ""
+            if let match = allowed.first(where: { $0.lowercased() == text.lowercased() }) ?? closestMatch(to: text, in: allowed, maxDistance: 2) {
+                hint = "; did you mean '\(match)'?"
+            }
+            let list = allowed.count <= 12 ? allowed.joined(separator: ", ") : allowed.prefix(12).joined(separator: ", ") + ", …"
+            context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: field.secret)), which is not allowed (allowed: \(list))\(hint)", at: value)
+            return
+        }
+        if let replacement = field.deprecatedValues[text] {
+            context.report("schema/deprecated", "\(context.describe(value)) is a deprecated value of '\(name)': \(replacement)", at: value)
+        }
+        let length = text.unicodeScalars.count
+        let lengthRule = field.rule ?? "schema/length"
+        let bounds = lengthBounds(field)
+        if let min = field.minLength, length < min {
+            context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(field.secret ? " (value not shown)" : ""); \(bounds)", at: value)
+        } else if let max = field.maxLength, length > max {
+            context.report(lengthRule, "'\(name)' is \(length) characters long\(field.secret ? " (value not shown)" : ""); \(bounds)", at: value)
+        }
+        if let pattern = field.pattern, !pattern.matches(text) {
+            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: field.secret)), which does not match \(pattern.source)", at: value)
+        }
+        if let format = field.format, !format.accepts(text) {
+            context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: field.secret)), not \(format.expectation)", at: value)
+        }
+    }
+
+    func lengthBounds(_ field: FieldSpec) -> String {
+        switch (field.minLength, field.maxLength) {
+        case let (min?, max?): return "it must be \(min)–\(max) characters"
+        case let (min?, nil): return "it must be at least \(min) character\(min == 1 ? "" : "s")"
+        case let (nil, max?): return "it must be at most \(max) characters"
+        default: return ""
+        }
+    }
+
+    func checkRange(_ number: Double, display: String, _ field: FieldSpec, name: String, value: Int, _ context: inout CheckContext) {
+        let below = field.minimum.map { number < $0 } ?? false
+        let above = field.maximum.map { number > $0 } ?? false
+        guard below || above else { return }
+        let bounds: String
+        switch (field.minimum, field.maximum) {
+        case let (min?, max?): bounds = "it must be between \(formatNumber(min)) and \(formatNumber(max))"
+        case let (min?, nil): bounds = "it must be at least \(formatNumber(min))"
+        case let (nil, max?): bounds = "it must be at most \(formatNumber(max))"
+        default: bounds = ""
+        }
+        context.report(field.rule ?? "schema/range", "'\(name)' is \(display); \(bounds)", at: value)
+    }
+
+    func matches(_ node: Int, _ type: JSONType, _ doc: JSONDocument) -> Bool {
+        switch (type, doc.kind(node)) {
+        case (.string, .string), (.object, .object), (.array, .array), (.null, .null), (.boolean, .true), (.boolean, .false): return true
+        case (.number, .number): return doc.double(node) != nil
+        case (.integer, .number), (.wholeNumber, .number): return doc.isIntegerLiteral(node)
+        case (.wholeNumber, .string): return !doc.string(node).isEmpty && doc.string(node).allSatisfy(\.isASCIIDigit)
+        default: return false
+        }
+    }
+
+    func typeName(_ type: JSONType) -> String {
+        switch type {
+        case .string: "a string"
+        case .integer: "an integer"
+        case .number: "a number"
+        case .boolean: "a boolean"
+        case .object: "an object"
+        case .array: "an array"
+        case .null: "null"
+        case .wholeNumber: "a whole number"
+        }
+    }
+}
+
+/// 999999 → "999,999": limits read as the seeds print them.
+func formatNumber(_ value: Double) -> String {
+    guard value == value.rounded(), abs(value) < 1e18 else { return String(value) }
+    let digits = String(Int64(abs(value)))
+    var grouped = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { grouped.append(",") }
+        grouped.append(c)
+    }
+    return (value < 0 ? "-" : "") + grouped
+}

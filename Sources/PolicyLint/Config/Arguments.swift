@@ -1,0 +1,126 @@
+/// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
+public struct Arguments: Sendable, Equatable {
+    public enum Command: String, Sendable { case lint, rules, explain }
+    public enum Format: String, Sendable, CaseIterable { case text, sarif, json }
+    public enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
+
+    public var command: Command = .lint
+    public var paths: [String] = []
+    public var format: Format = .text
+    public var output: String?
+    public var sarifOutput: String?
+    public var mode: DocumentMode?
+    public var kind: String?
+    public var ruleDirectories: [String] = []
+    public var failOn: FailLevel = .error
+    public var stdinFilename: String?
+    public var showVersion = false
+    public var showHelp = false
+    /// For `explain`.
+    public var ruleID: String?
+
+    public init() {}
+
+    /// Options that take a value, and flags, by name: the table also feeds "did you mean".
+    static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename"]
+    static let flags = ["--version", "--help", "-h"]
+
+    public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
+        var a = Arguments()
+        var rest = words[...]
+        if let first = rest.first, let command = Command(rawValue: first) {
+            a.command = command
+            rest = rest.dropFirst()
+        }
+        var onlyPaths = false
+        while let word = rest.popFirst() {
+            if onlyPaths || word == "-" || !word.hasPrefix("-") {
+                if a.command == .explain && a.ruleID == nil { a.ruleID = word } else { a.paths.append(word) }
+                continue
+            }
+            if word == "--" { onlyPaths = true; continue }
+            var name = word, inlineValue: String?
+            if let eq = word.firstIndex(of: "="), word.hasPrefix("--") {
+                name = String(word[..<eq]); inlineValue = String(word[word.index(after: eq)...])
+            }
+            if flags.contains(name) {
+                guard inlineValue == nil else { throw UsageError("\(name) takes no value") }
+                if name == "--version" { a.showVersion = true } else { a.showHelp = true }
+                continue
+            }
+            guard valueOptions.contains(name) else {
+                let hint = closestMatch(to: name, in: valueOptions + flags).map { "; did you mean \($0)?" } ?? ""
+                throw UsageError("unknown option \(name)\(hint)")
+            }
+            guard let value = inlineValue ?? rest.popFirst() else { throw UsageError("\(name) needs a value") }
+            func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws(UsageError) -> T where T.RawValue == String {
+                guard let v = T(rawValue: value) else {
+                    throw UsageError("\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+                }
+                return v
+            }
+            switch name {
+            case "--format": a.format = try choice(Format.self)
+            case "--output": a.output = value
+            case "--sarif": a.sarifOutput = value
+            case "--mode":
+                if value != "auto" {
+                    guard let mode = DocumentMode(rawValue: value) else { throw UsageError("--mode must be one of auto, exported, authored, not '\(value)'") }
+                    a.mode = mode
+                }
+            case "--kind": a.kind = value
+            case "--rules": a.ruleDirectories.append(value)
+            case "--fail-on": a.failOn = try choice(FailLevel.self)
+            case "--stdin-filename": a.stdinFilename = value
+            default: break
+            }
+        }
+        if !a.showHelp && !a.showVersion {
+            switch a.command {
+            case .lint where a.paths.isEmpty: throw UsageError("no path given: policylint [lint] [options] <path>... (use - for standard input)")
+            case .explain where a.ruleID == nil: throw UsageError("explain needs a rule id, e.g. policylint explain nsx/sequence-range")
+            default: break
+            }
+        }
+        return a
+    }
+
+    /// Whether findings at this level make the exit code 1.
+    public func fails(on level: Level) -> Bool {
+        switch failOn {
+        case .none: false
+        case .note: true
+        case .warning: level >= .warning
+        case .error: level == .error
+        }
+    }
+
+    public static let help = """
+    policylint: lint NSX-T and One Identity SPS JSON configuration.
+
+    Usage:
+      policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
+      policylint rules [--format text|json|markdown]
+      policylint explain <rule-id>
+      policylint --version | --help
+
+    Options:
+      --format text|sarif|json           output format (default text)
+      --output FILE                      write the report to FILE instead of standard output
+      --sarif FILE                       also write SARIF to FILE
+      --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
+      --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
+      --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
+      --rules DIR                        load extra rule packs from DIR (repeatable)
+      --stdin-filename NAME              the name to report for -
+
+    Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
+    2 usage error, unreadable path, broken rule pack or configuration.
+    """
+}
+
+public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,182 @@
+/// A typed object found in a document.
+struct Resource {
+    /// The object checked (an SPS object's `body`).
+    var node: Int
+    /// The name shown in the summary: an NSX `resource_type` or an SPS kind.
+    var typeName: String
+    /// The pack type that checks it; nil when no pack knows the type.
+    var type: TypeSpec?
+    /// Checked only by a catch-all type (the common NSX fields).
+    var isFallback = false
+}
+
+/// What discovery learns about a document.
+struct DiscoveryResult {
+    var resources: [Resource] = []
+    var mode: DocumentMode = .authored
+    var secretRanges: [Range<Int>] = []
+}
+
+/// Finds every object the packs know, wherever it sits (catalogue section 1): NSX objects and
+/// their `Child*` wrappers, NSX lists, SPS objects and lists, and bare bodies at the top.
+/// One pass over the nodes, no recursion.
+struct Discovery {
+    /// Any of these read-only server fields marks a document as exported (a GET response).
+    static let exportMarkers: Set<String> = ["_create_time", "_create_user", "_last_modified_time", "_last_modified_user",
+                                             "_system_owned", "_protection", "_links", "_self", "_schema"]
+
+    let ruleSet: RuleSet
+    /// `--kind`: the type of a bare body at the top of the document.
+    let kind: String?
+
+    func discover(_ context: inout CheckContext, modeOverride: DocumentMode?) -> DiscoveryResult {
+        var result = DiscoveryResult()
+        let doc = context.doc
+        guard let root = doc.root else { return result }
+        var exported = false
+        let topLevel = topLevelObjects(doc, root)
+        let secretFirstBytes = Set(ruleSet.secretKeys.compactMap(\.utf8.first))
+
+        for node in 0..<doc.nodes.count where doc.kind(node) == .object {
+            var resourceType: Int?
+            var body: Int?, meta: Int?, key: Int?, results: Int?
+            for (k, v) in doc.members(node) {
+                // Keys are compared by their first byte before decoding: most keys miss every test.
+                let first = doc.bytes[Int(doc.nodes[k].start) + 1]
+                if first == UInt8(ascii: "_"), !exported, Self.exportMarkers.contains(doc.string(k)) { exported = true }
+                if first == UInt8(ascii: "r") {
+                    if doc.stringEquals(k, "resource_type"), doc.kind(v) == .string { resourceType = v }
+                    else if doc.stringEquals(k, "results"), doc.kind(v) == .array { results = v }
+                }
+                if first == UInt8(ascii: "b"), doc.stringEquals(k, "body"), doc.kind(v) == .object { body = v }
+                if first == UInt8(ascii: "m"), doc.stringEquals(k, "meta"), doc.kind(v) == .object { meta = v }
+                if first == UInt8(ascii: "k"), doc.stringEquals(k, "key") { key = v }
+                if doc.kind(v) == .string || doc.kind(v) == .array, secretFirstBytes.contains(first), ruleSet.secretKeys.contains(doc.string(k)) {
+                    result.secretRanges.append(doc.range(v))
+                } else if doc.kind(v) == .string, looksLikeToken(doc, v) {
+                    result.secretRanges.append(doc.range(v))
+                }
+            }
+            if let resourceType {
+                discoverNSX(node, resourceType: resourceType, &context, &result)
+            } else if let body, let meta, let href = doc.member(meta, "href"), doc.kind(href) == .string {
+                discoverSPS(wrapper: node, body: body, href: href, key: key, &context, &result)
+            } else if topLevel.contains(node) {
+                discoverBare(node, doc, &result)
+            }
+            if let results { checkList(node, results: results, &context) }
+        }
+        result.mode = modeOverride ?? (exported ? .exported : .authored)
+        return result
+    }
+
+    /// The objects where a bare body may stand: the root, and the elements of a top-level array
+    /// or list (`results`, `items`).
+    func topLevelObjects(_ doc: JSONDocument, _ root: Int) -> Set<Int> {
+        var nodes: Set<Int> = [root]
+        var lists: [Int] = []
+        if doc.kind(root) == .array { lists.append(root) }
+        if doc.kind(root) == .object {
+            for name in ["results", "items"] { if let list = doc.member(root, name), doc.kind(list) == .array { lists.append(list) } }
+        }
+        for list in lists { for element in doc.elements(list) where doc.kind(element) == .object { nodes.insert(element) } }
+        return nodes
+    }
+
+    func discoverNSX(_ node: Int, resourceType: Int, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
+        let doc = context.doc
+        let name = doc.string(resourceType)
+        if name.hasPrefix("Child") && name != "ChildResourceReference" && name.count > 5 {
+            checkWrapper(node, wrapperType: resourceType, expected: String(name.dropFirst(5)), &context)
+            return
+        }
+        if name == "ChildResourceReference" { return }
+        let type = ruleSet.recognizable.first { type in
+            guard let r = type.recognize, let wanted = r.resourceType, r.hrefPattern == nil else { return false }
+            return (wanted == name || wanted == "*") && fieldsMatch(r, node, doc)
+        }
+        // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
+        // summary lists it as a type without rules of its own.
+        result.resources.append(Resource(node: node, typeName: name, type: type, isFallback: type?.recognize?.resourceType == "*"))
+    }
+
+    /// `{"resource_type": "ChildX", "X": {...}}`: the wrapped object must be an X.
+    func checkWrapper(_ node: Int, wrapperType: Int, expected: String, _ context: inout CheckContext) {
+        let doc = context.doc
+        for (k, v) in doc.members(node) where doc.kind(v) == .object {
+            guard let innerType = doc.member(v, "resource_type"), doc.kind(innerType) == .string else { continue }
+            let inner = doc.string(innerType)
+            let key = doc.string(k)
+            if inner != expected {
+                let what = key == expected ? "wraps" : "holds '\(key)', which is"
+                context.report("nsx/child-type-mismatch",
+                               "'\(doc.string(wrapperType))' \(what) a '\(inner)'; a Child\(expected) wrapper must hold a '\(expected)' under the key '\(expected)'",
+                               at: innerType)
+            }
+        }
+    }
+
+    func discoverSPS(wrapper: Int, body: Int, href: Int, key: Int?, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
+        let doc = context.doc
+        let hrefText = doc.string(href)
+        let type = ruleSet.recognizable.first { type in
+            guard let pattern = type.recognize?.hrefPattern else { return false }
+            return (try? Regex(pattern).firstMatch(in: hrefText)) != nil
+        }
+        result.resources.append(Resource(node: body, typeName: type?.name ?? "SPS object", type: type))
+        if let key, doc.kind(key) == .string {
+            let last = hrefText.split(separator: "/").last.map(String.init) ?? ""
+            let keyText = doc.string(key)
+            if last != keyText {
+                context.report("xref/href-key-mismatch", "meta.href ends with '\(last)' but the key is '\(keyText)'; they must name the same object", at: href)
+            }
+        }
+    }
+
+    func discoverBare(_ node: Int, _ doc: JSONDocument, _ result: inout DiscoveryResult) {
+        if let kind {
+            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.types[kind]))
+            return
+        }
+        let type = ruleSet.recognizable.first { type in
+            guard let r = type.recognize, r.resourceType == nil, r.hrefPattern == nil || !(r.hasAll.isEmpty && r.hasAny.isEmpty) else { return false }
+            guard !(r.hasAll.isEmpty && r.hasAny.isEmpty) else { return false }
+            return fieldsMatch(r, node, doc)
+        }
+        if let type { result.resources.append(Resource(node: node, typeName: type.name, type: type)) }
+    }
+
+    func fieldsMatch(_ r: Recognizer, _ node: Int, _ doc: JSONDocument) -> Bool {
+        r.hasAll.allSatisfy { doc.member(node, $0) != nil }
+            && (r.hasAny.isEmpty || r.hasAny.contains { doc.member(node, $0) != nil })
+            && !r.hasNone.contains { doc.member(node, $0) != nil }
+    }
+
+    /// An NSX list (a GET of a collection): was it exported whole?
+    func checkList(_ node: Int, results: Int, _ context: inout CheckContext) {
+        let doc = context.doc
+        if let cursor = doc.member(node, "cursor"), doc.kind(cursor) == .string, !context.isEmpty(cursor) {
+            context.report("export/paginated", "the list has a cursor: this is one page of a longer list, and objects on other pages were not checked", at: cursor)
+            return
+        }
+        if let count = doc.member(node, "result_count"), let expected = doc.double(count) {
+            let actual = doc.count(results)
+            if Double(actual) != expected {
+                context.report("export/result-count-mismatch", "result_count says \(doc.numberText(count)) but the list holds \(actual) results: the export is incomplete or edited", at: count)
+            }
+        }
+    }
+
+    /// A JWT or a private key block, wherever it appears.
+    func looksLikeToken(_ doc: JSONDocument, _ node: Int) -> Bool {
+        let r = doc.range(node)
+        guard r.count > 24 else { return false }
+        let b = doc.bytes
+        let s = r.lowerBound + 1
+        if b[s] == UInt8(ascii: "e") && b[s + 1] == UInt8(ascii: "y") && b[s + 2] == UInt8(ascii: "J") {
+            return doc.string(node).split(separator: ".").count == 3
+        }
+        if b[s] == UInt8(ascii: "-") { return doc.string(node).contains("PRIVATE KEY-----") }
+        return false
+    }
+}

@@ -1,0 +1,56 @@
+/// How much a finding matters. `error`: the appliance would reject it, or it is insecure;
+/// `warning`: accepted but wrong, risky or deprecated; `note`: worth knowing in an audit.
+public enum Level: String, Sendable, Comparable, CaseIterable, Codable {
+    case note, warning, error
+
+    var rank: Int { switch self { case .note: 0; case .warning: 1; case .error: 2 } }
+    public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+}
+
+/// The line of source shown under a finding, already cut to a readable window, with secrets
+/// masked. Control characters are escaped by the text reporter, not here.
+public struct Excerpt: Sendable, Equatable {
+    public var text: String
+    /// 1-based column of the caret within `text`, and how many columns it underlines.
+    public var caretColumn: Int
+    public var caretLength: Int
+}
+
+/// One problem found in one file. A plain value: the library never prints.
+public struct Finding: Sendable {
+    public var ruleID: String
+    public var level: Level
+    public var message: String
+    /// The path as given on the command line (or `--stdin-filename`).
+    public var file: String
+    /// RFC 6901 pointer to the offending value (the object, for a missing field).
+    public var pointer: String
+    public var start: SourcePosition
+    public var end: SourcePosition
+    public var byteRange: Range<Int>
+    public var excerpt: Excerpt?
+    /// A stable hash of the offending value (secrets hashed, never shown), for baselines and
+    /// SARIF fingerprints that survive moved lines.
+    public var valueHash: String
+
+    public init(ruleID: String, level: Level, message: String, file: String, pointer: String,
+                start: SourcePosition, end: SourcePosition, byteRange: Range<Int>,
+                excerpt: Excerpt? = nil, valueHash: String = "") {
+        self.ruleID = ruleID; self.level = level; self.message = message; self.file = file
+        self.pointer = pointer; self.start = start; self.end = end; self.byteRange = byteRange
+        self.excerpt = excerpt; self.valueHash = valueHash
+    }
+
+    /// Findings sort by file, then position, then rule: the order every report uses.
+    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        if a.start != b.start { return a.start < b.start }
+        return a.ruleID < b.ruleID
+    }
+}
+
+/// RFC 6901 escaping of one reference token.
+public func jsonPointerToken(_ key: String) -> String {
+    guard key.contains("~") || key.contains("/") else { return key }
+    return key.replacing("~", with: "~0").replacing("/", with: "~1")
+}

@@ -1,0 +1,230 @@
+/// The kinds of JSON value.
+public enum JSONKind: UInt8, Sendable {
+    case object, array, string, number, `true`, `false`, null
+}
+
+/// One value of a parsed document. Nodes are stored flat, in document order: a container is
+/// followed by its children (an object's as key, value, key, value…), and `subtreeEnd` is the
+/// index of the first node after it. Strings and numbers stay byte ranges of the input.
+public struct JSONNode: Sendable {
+    public var kind: JSONKind
+    /// Bit 0: the string has escapes. Bit 1: the container was cut short by a syntax error.
+    /// Bit 2: the number is not valid RFC 8259 (leading zero, NaN…), kept to keep checking.
+    var flags: UInt8
+    /// Byte offset of the value's first byte (the quote of a string).
+    public var start: UInt32
+    /// Byte offset just after the value.
+    public var end: UInt32
+    /// Index of the first node after this value and its children.
+    public var subtreeEnd: UInt32
+
+    static let hasEscapes: UInt8 = 1
+    static let truncated: UInt8 = 2
+    static let invalidNumber: UInt8 = 4
+
+    public var isTruncated: Bool { flags & Self.truncated != 0 }
+}
+
+/// A syntax or encoding problem found while parsing, at a byte offset of the input.
+public struct JSONProblem: Sendable, Equatable {
+    public enum Kind: Sendable { case syntax, encoding }
+    public var kind: Kind
+    public var offset: Int
+    public var endOffset: Int
+    public var message: String
+}
+
+/// A parsed JSON document: the input bytes, its nodes, and what was wrong with it.
+public struct JSONDocument: Sendable {
+    public let bytes: [UInt8]
+    public internal(set) var nodes: [JSONNode]
+    public internal(set) var problems: [JSONProblem]
+    /// False when a syntax error stopped the parser before the end of the input.
+    public internal(set) var isComplete: Bool
+
+    public var root: Int? { nodes.isEmpty ? nil : 0 }
+
+    public func kind(_ node: Int) -> JSONKind { nodes[node].kind }
+
+    /// The byte range of a value (a string's includes its quotes).
+    public func range(_ node: Int) -> Range<Int> { Int(nodes[node].start)..<Int(nodes[node].end) }
+
+    /// The children of a container: an array's elements, or an object's keys and values alternating.
+    public func children(_ node: Int) -> ChildSequence {
+        ChildSequence(nodes: nodes, first: node + 1, end: Int(nodes[node].subtreeEnd))
+    }
+
+    /// An object's members as (key node, value node) pairs.
+    public func members(_ object: Int) -> MemberSequence {
+        MemberSequence(nodes: nodes, first: object + 1, end: Int(nodes[object].subtreeEnd))
+    }
+
+    public func elements(_ array: Int) -> ChildSequence { children(array) }
+
+    public func count(_ container: Int) -> Int {
+        var n = 0
+        for _ in children(container) { n += 1 }
+        return nodes[container].kind == .object ? n / 2 : n
+    }
+
+    /// The value of the member named `key`, the last one if the key is repeated (as NSX keeps).
+    public func member(_ object: Int, _ key: String) -> Int? {
+        guard nodes[object].kind == .object else { return nil }
+        var found: Int?
+        for (k, v) in members(object) where stringEquals(k, key) { found = v }
+        return found
+    }
+
+    /// Compares a string node with a Swift string without decoding when it has no escapes.
+    public func stringEquals(_ node: Int, _ text: String) -> Bool {
+        let n = nodes[node]
+        guard n.kind == .string else { return false }
+        if n.flags & JSONNode.hasEscapes != 0 { return string(node) == text }
+        let length = Int(n.end) - Int(n.start) - 2
+        let utf8 = text.utf8
+        return utf8.withContiguousStorageIfAvailable { textBytes -> Bool in
+            guard textBytes.count == length else { return false }
+            let base = Int(n.start) + 1
+            for i in 0..<length where bytes[base + i] != textBytes[i] { return false }
+            return true
+        } ?? (string(node) == text)
+    }
+
+    /// The decoded text of a string node.
+    public func string(_ node: Int) -> String {
+        let n = nodes[node]
+        guard n.kind == .string else { return "" }
+        let contentStart = Int(n.start) + 1
+        let contentEnd = max(contentStart, Int(n.end) - 1)
+        if n.flags & JSONNode.hasEscapes == 0 {
+            return String(decoding: bytes[contentStart..<contentEnd], as: UTF8.self)
+        }
+        return JSONStringDecoder.decode(bytes[contentStart..<contentEnd])
+    }
+
+    /// The string value of a node, or nil when it is not a string.
+    public func stringValue(_ node: Int) -> String? { nodes[node].kind == .string ? string(node) : nil }
+
+    /// The number's text as written, for messages and exact comparisons.
+    public func numberText(_ node: Int) -> String {
+        String(decoding: bytes[range(node)], as: UTF8.self)
+    }
+
+    /// The number as a Double (±infinity beyond its range); nil when not a valid number.
+    public func double(_ node: Int) -> Double? {
+        guard nodes[node].kind == .number, nodes[node].flags & JSONNode.invalidNumber == 0 else { return nil }
+        return Double(numberText(node))
+    }
+
+    /// True for a number written without fraction or exponent (what NSX calls an integer).
+    public func isIntegerLiteral(_ node: Int) -> Bool {
+        guard nodes[node].kind == .number, nodes[node].flags & JSONNode.invalidNumber == 0 else { return false }
+        for i in range(node) where bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
+            return false
+        }
+        return true
+    }
+
+    public func bool(_ node: Int) -> Bool? {
+        switch nodes[node].kind {
+        case .true: return true
+        case .false: return false
+        default: return nil
+        }
+    }
+
+    /// Index of each node's parent container (-1 for the root), built only when needed
+    /// to name findings.
+    public func parentIndex() -> [Int32] {
+        var parents = [Int32](repeating: -1, count: nodes.count)
+        var stack: [Int] = []
+        for i in nodes.indices {
+            while let top = stack.last, Int(nodes[top].subtreeEnd) <= i { stack.removeLast() }
+            if let top = stack.last { parents[i] = Int32(top) }
+            if nodes[i].kind == .object || nodes[i].kind == .array { stack.append(i) }
+        }
+        return parents
+    }
+}
+
+public struct ChildSequence: Sequence, IteratorProtocol {
+    let nodes: [JSONNode]
+    var next_: Int
+    let end: Int
+    init(nodes: [JSONNode], first: Int, end: Int) { self.nodes = nodes; self.next_ = first; self.end = end }
+    public mutating func next() -> Int? {
+        guard next_ < end else { return nil }
+        defer { next_ = Int(nodes[next_].subtreeEnd) }
+        return next_
+    }
+}
+
+public struct MemberSequence: Sequence, IteratorProtocol {
+    var children: ChildSequence
+    init(nodes: [JSONNode], first: Int, end: Int) { children = ChildSequence(nodes: nodes, first: first, end: end) }
+    public mutating func next() -> (key: Int, value: Int)? {
+        guard let key = children.next() else { return nil }
+        // A truncated object may end on a key without a value.
+        guard let value = children.next() else { return nil }
+        return (key, value)
+    }
+}
+
+enum JSONStringDecoder {
+    /// Decodes the content of a string literal (between its quotes), replacing what cannot be
+    /// decoded with U+FFFD; the parser has already reported it.
+    static func decode(_ content: ArraySlice<UInt8>) -> String {
+        var scalars = String.UnicodeScalarView()
+        var utf8: [UInt8] = []
+        func flush() {
+            if !utf8.isEmpty { scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars); utf8.removeAll() }
+        }
+        var i = content.startIndex
+        while i < content.endIndex {
+            let b = content[i]
+            guard b == UInt8(ascii: "\\"), i + 1 < content.endIndex else { utf8.append(b); i += 1; continue }
+            flush()
+            let e = content[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): scalars.append("\n")
+            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "r"): scalars.append("\r")
+            case UInt8(ascii: "b"): scalars.append("\u{08}")
+            case UInt8(ascii: "f"): scalars.append("\u{0C}")
+            case UInt8(ascii: "u"):
+                guard let unit = hex4(content, i) else { scalars.append("\u{FFFD}"); continue }
+                i += 4
+                if (0xD800..<0xDC00).contains(unit), i + 1 < content.endIndex, content[i] == UInt8(ascii: "\\"),
+                   content[i + 1] == UInt8(ascii: "u"), let low = hex4(content, i + 2), (0xDC00..<0xE000).contains(low) {
+                    i += 6
+                    scalars.append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}")
+                } else {
+                    scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                }
+            default: scalars.append(Unicode.Scalar(e))
+            }
+        }
+        flush()
+        return String(scalars)
+    }
+
+    static func hex4(_ bytes: ArraySlice<UInt8>, _ at: Int) -> UInt32? {
+        guard at + 4 <= bytes.endIndex else { return nil }
+        var value: UInt32 = 0
+        for i in at..<at + 4 {
+            guard let digit = hexDigit(bytes[i]) else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    static func hexDigit(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

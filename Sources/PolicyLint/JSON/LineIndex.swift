@@ -1,0 +1,64 @@
+/// A line and column, both 1-based; columns count Unicode scalars (SARIF `unicodeCodePoints`).
+public struct SourcePosition: Sendable, Hashable, Comparable {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public static func < (a: Self, b: Self) -> Bool { (a.line, a.column) < (b.line, b.column) }
+}
+
+/// Offsets where lines start, built once per file that has findings. `\n`, `\r\n` and a lone
+/// `\r` each end a line, as editors count them.
+public struct LineIndex: Sendable {
+    public let lineStarts: [Int]
+    let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { s in
+            var i = 0
+            let n = s.count
+            while i < n {
+                let b = s[i]
+                if b == 0x0A {
+                    starts.append(i + 1)
+                } else if b == 0x0D {
+                    if i + 1 < n && s[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        lineStarts = starts
+    }
+
+    /// The 0-based line holding a byte offset.
+    public func lineNumber(of offset: Int) -> Int {
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The bytes of a 0-based line, without its line break.
+    public func lineRange(_ line: Int) -> Range<Int> {
+        var start = lineStarts[line]
+        if line == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        var end = line + 1 < lineStarts.count ? lineStarts[line + 1] : bytes.count
+        while end > start && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
+        return start..<end
+    }
+
+    public func position(of offset: Int) -> SourcePosition {
+        let offset = min(max(0, offset), bytes.count)
+        let line = lineNumber(of: offset)
+        let lineStart = lineRange(line).lowerBound
+        // Count scalars: every byte that is not a UTF-8 continuation byte starts one.
+        var column = 1
+        var i = lineStart
+        while i < offset { if bytes[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
+        return SourcePosition(line: line + 1, column: column)
+    }
+}

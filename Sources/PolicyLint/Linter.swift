@@ -1,0 +1,182 @@
+/// How one run lints: the mode, a bare body's kind, and which rules report at which level.
+public struct LintOptions: Sendable {
+    /// nil: decide per document (exported when it carries read-only server fields).
+    public var mode: DocumentMode?
+    /// The type of a bare body at the top of a document (`--kind`).
+    public var kind: String?
+    /// A rule's level changed by configuration; `nil` turns the rule off.
+    public var levels: [String: Level?] = [:]
+
+    public init(mode: DocumentMode? = nil, kind: String? = nil) {
+        self.mode = mode
+        self.kind = kind
+    }
+}
+
+/// The outcome for one file.
+public struct FileReport: Sendable {
+    public var file: String
+    public var byteCount: Int
+    public var findings: [Finding]
+    /// Objects checked, by type name, and objects of types no pack knows.
+    public var checkedTypes: [String: Int]
+    public var uncheckedTypes: [String: Int]
+}
+
+/// The engine: bytes → parse → discover → check → findings. Pure; it never prints.
+public struct Linter: Sendable {
+    public let ruleSet: RuleSet
+    public var options: LintOptions
+
+    public init(ruleSet: RuleSet, options: LintOptions = LintOptions()) {
+        self.ruleSet = ruleSet
+        self.options = options
+    }
+
+    public func lint(file: String, bytes: [UInt8]) -> FileReport {
+        let doc = JSONParser.parse(bytes)
+        var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
+        var issues = JSONChecks.syntaxIssues(doc)
+        var checked: [String: Int] = [:], unchecked: [String: Int] = [:]
+        if let root = doc.root {
+            let discovery = Discovery(ruleSet: ruleSet, kind: options.kind)
+            let found = discovery.discover(&context, modeOverride: options.mode)
+            context = CheckContext(doc: doc, mode: found.mode, ruleSet: ruleSet, issues: context.issues)
+            context.secretRanges = found.secretRanges
+            JSONChecks.duplicateKeys(&context)
+            let checker = SchemaChecker(ruleSet: ruleSet)
+            for resource in found.resources {
+                if let type = resource.type { checker.check(resource.node, as: type, &context) }
+                if resource.type == nil || resource.isFallback {
+                    unchecked[resource.typeName, default: 0] += 1
+                } else {
+                    checked[resource.typeName, default: 0] += 1
+                }
+            }
+            if !found.resources.contains(where: { $0.type != nil }) {
+                let hint = options.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
+                context.report("discovery/unknown-document",
+                               "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
+                               at: root)
+            }
+            issues += context.issues
+        }
+        let findings = place(issues, doc: doc, file: file, secretRanges: context.secretRanges)
+        return FileReport(file: file, byteCount: bytes.count, findings: findings, checkedTypes: checked, uncheckedTypes: unchecked)
+    }
+
+    /// Gives issues their level (or drops disabled rules), pointer, position and excerpt.
+    func place(_ issues: [Issue], doc: JSONDocument, file: String, secretRanges: [Range<Int>]) -> [Finding] {
+        guard !issues.isEmpty else { return [] }
+        let lines = LineIndex(doc.bytes)
+        let parents = doc.parentIndex()
+        var findings: [Finding] = []
+        for issue in issues {
+            let level: Level
+            if let configured = options.levels[issue.rule] {
+                guard let configured else { continue }
+                level = configured
+            } else {
+                level = ruleSet.rules[issue.rule]?.level ?? .error
+            }
+            let anchor = issue.anchor ?? innermostContainer(doc, at: issue.range.lowerBound)
+            let start = lines.position(of: issue.range.lowerBound)
+            let end = lines.position(of: issue.range.upperBound)
+            var finding = Finding(ruleID: issue.rule, level: level, message: issue.message, file: file,
+                                  pointer: anchor.map { pointer(to: $0, doc: doc, parents: parents) } ?? "",
+                                  start: start, end: end, byteRange: issue.range)
+            finding.excerpt = excerpt(issue.range, lines: lines, doc: doc, secretRanges: secretRanges)
+            finding.valueHash = valueHash(anchor.map { doc.range($0) } ?? issue.range, doc: doc, secretRanges: secretRanges)
+            findings.append(finding)
+        }
+        return findings.sorted(by: Finding.reportOrder)
+    }
+
+    func innermostContainer(_ doc: JSONDocument, at offset: Int) -> Int? {
+        var best: Int?
+        var node = 0
+        // Descend: at each container, step to the child that holds the offset.
+        while node < doc.nodes.count {
+            let n = doc.nodes[node]
+            guard Int(n.start) <= offset && (offset < Int(n.end) || n.isTruncated || n.end == 0) else { break }
+            guard n.kind == .object || n.kind == .array else { break }
+            best = node
+            var next: Int?
+            for child in doc.children(node) where Int(doc.nodes[child].start) <= offset {
+                next = child
+            }
+            guard let child = next, doc.kind(child) == .object || doc.kind(child) == .array else { break }
+            node = child
+        }
+        return best
+    }
+
+    /// RFC 6901 pointer of a node. An object's value node directly follows its key node.
+    func pointer(to node: Int, doc: JSONDocument, parents: [Int32]) -> String {
+        var tokens: [String] = []
+        var current = node
+        while parents[current] >= 0 {
+            let parent = Int(parents[current])
+            if doc.kind(parent) == .object {
+                tokens.append(jsonPointerToken(doc.string(current - 1)))
+            } else {
+                var index = 0
+                for child in doc.children(parent) { if child == current { break }; index += 1 }
+                tokens.append(String(index))
+            }
+            current = parent
+        }
+        return tokens.reversed().map { "/" + $0 }.joined()
+    }
+
+    /// The finding's line, cut to a window around it, with credential values masked.
+    func excerpt(_ range: Range<Int>, lines: LineIndex, doc: JSONDocument, secretRanges: [Range<Int>]) -> Excerpt? {
+        let bytes = doc.bytes
+        let lineRange = lines.lineRange(lines.lineNumber(of: min(range.lowerBound, bytes.count)))
+        guard !lineRange.isEmpty || range.lowerBound >= bytes.count else { return nil }
+        // Long (minified) lines: show about 60 columns before and 100 after the finding.
+        var from = lineRange.lowerBound, to = lineRange.upperBound
+        let clippedStart = range.lowerBound > from + 200
+        if clippedStart { from = range.lowerBound - 60; while from < bytes.count && bytes[from] & 0xC0 == 0x80 { from += 1 } }
+        let clippedEnd = to > max(range.lowerBound, from) + 200
+        if clippedEnd { to = max(range.lowerBound, from) + 100; while to < lineRange.upperBound && bytes[to] & 0xC0 == 0x80 { to += 1 } }
+        var text = clippedStart ? "…" : ""
+        var column = clippedStart ? 2 : 1
+        var caretColumn: Int?, caretEnd: Int?
+        var i = from
+        var run: [UInt8] = []
+        func flush() { if !run.isEmpty { text += String(decoding: run, as: UTF8.self); run.removeAll() } }
+        while i < to {
+            if i == range.lowerBound { caretColumn = column }
+            if i == range.upperBound { caretEnd = column }
+            if let secret = secretRanges.first(where: { $0.lowerBound + 1 == i && $0.count > 2 }) {
+                flush()
+                text += "***"
+                column += 3
+                i = secret.upperBound - 1
+                continue
+            }
+            let b = bytes[i]
+            run.append(b)
+            if b & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        flush()
+        if caretColumn == nil { caretColumn = column }
+        if caretEnd == nil || caretEnd! <= caretColumn! { caretEnd = range.upperBound > to ? column : caretColumn! + 1 }
+        if clippedEnd { text += "…" }
+        return Excerpt(text: text, caretColumn: caretColumn!, caretLength: max(1, caretEnd! - caretColumn!))
+    }
+
+    /// FNV-1a of the offending value; a credential contributes only its length.
+    func valueHash(_ range: Range<Int>, doc: JSONDocument, secretRanges: [Range<Int>]) -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        func mix(_ b: UInt8) { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
+        if secretRanges.contains(where: { $0.overlaps(range) }) {
+            for b in "secret:\(range.count)".utf8 { mix(b) }
+        } else {
+            for i in range.clamped(to: 0..<doc.bytes.count) { mix(doc.bytes[i]) }
+        }
+        return hex(UInt32(hash >> 32), width: 8) + hex(UInt32(hash & 0xFFFF_FFFF), width: 8)
+    }
+}

@@ -1,0 +1,124 @@
+/// SARIF 2.1.0 for code scanning: full rule metadata, results with region, JSON pointer as the
+/// logical location, and a fingerprint that does not change when lines move.
+public struct SarifReporter {
+    /// The working directory as a `file://` URI ending in `/`, for `originalUriBaseIds`.
+    public var baseURI: String?
+    public init(baseURI: String? = nil) { self.baseURI = baseURI }
+
+    public func render(_ run: RunResult) -> String {
+        let ruleIDs = run.ruleSet.ruleOrder
+        var ruleIndex: [String: Int] = [:]
+        for (i, id) in ruleIDs.enumerated() { ruleIndex[id] = i }
+        var w = JSONText()
+        w.object { w in
+            w.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+            w.field("version", "2.1.0")
+            w.key("runs")
+            w.array { w in
+                w.object { w in
+                    w.key("tool")
+                    w.object { w in
+                        w.key("driver")
+                        w.object { w in
+                            w.field("name", "policylint")
+                            w.field("semanticVersion", run.toolVersion)
+                            w.field("informationUri", "https://github.com/policylint/policylint")
+                            w.key("rules")
+                            w.array { w in
+                                for id in ruleIDs { if let rule = run.ruleSet.rules[id] { writeRule(rule, &w) } }
+                            }
+                        }
+                    }
+                    if let baseURI {
+                        w.key("originalUriBaseIds")
+                        w.object { w in
+                            w.key("%SRCROOT%")
+                            w.object { w in w.field("uri", baseURI) }
+                        }
+                    }
+                    w.field("columnKind", "unicodeCodePoints")
+                    w.key("results")
+                    w.array { w in
+                        for finding in run.findings { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
+                    }
+                }
+            }
+        }
+        return w.text + "\n"
+    }
+
+    func writeRule(_ rule: RuleDescription, _ w: inout JSONText) {
+        w.object { w in
+            w.field("id", rule.id)
+            w.field("name", ruleName(rule.id))
+            w.key("shortDescription"); w.object { w in w.field("text", rule.summary) }
+            w.key("fullDescription"); w.object { w in w.field("text", rule.explanation) }
+            w.key("help")
+            w.object { w in
+                w.field("text", RuleDocumentation.helpText(rule))
+                w.field("markdown", RuleDocumentation.helpMarkdown(rule))
+            }
+            w.key("defaultConfiguration"); w.object { w in w.field("level", rule.level.rawValue) }
+            w.key("properties")
+            w.object { w in
+                w.key("tags"); w.array { w in for tag in [rule.id.split(separator: "/")[0].description] + rule.tags { w.string(tag) } }
+            }
+        }
+    }
+
+    /// `nsx/sequence-range` → `NsxSequenceRange`.
+    func ruleName(_ id: String) -> String {
+        id.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "_" }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    func writeResult(_ finding: Finding, index: Int?, _ w: inout JSONText) {
+        w.object { w in
+            w.field("ruleId", finding.ruleID)
+            if let index { w.field("ruleIndex", index) }
+            w.field("level", finding.level.rawValue)
+            w.key("message"); w.object { w in w.field("text", finding.message) }
+            w.key("locations")
+            w.array { w in
+                w.object { w in
+                    w.key("physicalLocation")
+                    w.object { w in
+                        w.key("artifactLocation")
+                        w.object { w in
+                            w.field("uri", uriReference(finding.file))
+                            if baseURI != nil && !finding.file.hasPrefix("/") { w.field("uriBaseId", "%SRCROOT%") }
+                        }
+                        w.key("region")
+                        w.object { w in
+                            w.field("startLine", finding.start.line)
+                            w.field("startColumn", finding.start.column)
+                            w.field("endLine", finding.end.line)
+                            w.field("endColumn", max(finding.end.column, finding.end.line == finding.start.line ? finding.start.column + 1 : 1))
+                        }
+                    }
+                    w.key("logicalLocations")
+                    w.array { w in w.object { w in w.field("fullyQualifiedName", finding.pointer); w.field("kind", "member") } }
+                }
+            }
+            w.key("partialFingerprints")
+            w.object { w in w.field("primaryLocationLineHash", fingerprint(finding)) }
+        }
+    }
+
+    /// Rule, pointer and value: the same finding keeps its fingerprint wherever its line goes.
+    func fingerprint(_ finding: Finding) -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for b in "\(finding.ruleID)\u{0}\(finding.pointer)\u{0}\(finding.valueHash)".utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
+        return hex(UInt32(hash >> 32), width: 8).lowercased() + hex(UInt32(hash & 0xFFFF_FFFF), width: 8).lowercased() + ":1"
+    }
+}
+
+/// A path as a relative URI reference: `/` kept, everything outside RFC 3986's unreserved set
+/// percent-encoded.
+func uriReference(_ path: String) -> String {
+    var out = path.hasPrefix("/") ? "file://" : ""
+    for byte in path.utf8 {
+        let c = Character(Unicode.Scalar(byte))
+        if byte < 0x80 && (c.isLetter || c.isNumber || "-._~/".contains(c)) { out.append(c) } else { out += "%" + hex(UInt32(byte), width: 2) }
+    }
+    return out
+}

@@ -1,0 +1,46 @@
+/// Findings for people: `path:line:col: level [rule] message`, the source line with a caret,
+/// and a closing summary. The only reporter that knows about colour.
+public struct TextReporter {
+    public var color: Bool
+    public init(color: Bool) { self.color = color }
+
+    func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    func levelCode(_ level: Level) -> String {
+        switch level { case .error: "1;31"; case .warning: "1;33"; case .note: "1;36" }
+    }
+
+    public func render(_ run: RunResult) -> String {
+        var out = ""
+        for finding in run.findings {
+            out += paint("\(terminalSafe(finding.file)):\(finding.start.line):\(finding.start.column):", "1")
+            out += " " + paint(finding.level.rawValue, levelCode(finding.level))
+            out += " [\(finding.ruleID)] \(terminalSafe(finding.message))\n"
+            if let excerpt = finding.excerpt {
+                let number = String(finding.start.line)
+                let gutter = String(repeating: " ", count: number.count)
+                out += paint(" \(number) |", "2") + " " + terminalSafe(excerpt.text) + "\n"
+                let caretLine = String(repeating: " ", count: excerpt.caretColumn - 1) + "^" + String(repeating: "~", count: min(excerpt.caretLength, 80) - 1)
+                out += paint(" \(gutter) |", "2") + " " + paint(caretLine, levelCode(finding.level)) + "\n"
+            }
+        }
+        out += summary(run)
+        return out
+    }
+
+    public func summary(_ run: RunResult) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        let errors = run.count(.error), warnings = run.count(.warning), notes = run.count(.note)
+        let withFindings = run.files.filter { !$0.findings.isEmpty }.count
+        var out = run.findings.isEmpty ? "" : "\n"
+        out += "\(plural(errors, "error")), \(plural(warnings, "warning")), \(plural(notes, "note")) in \(plural(run.files.count, "file"))"
+        out += withFindings > 0 ? " (\(withFindings) with findings)\n" : "\n"
+        func list(_ types: [String: Int]) -> String {
+            types.sorted { $0.key < $1.key }.map { "\(terminalSafe($0.key)) ×\($0.value)" }.joined(separator: ", ")
+        }
+        let checked = run.checkedTypes, unchecked = run.uncheckedTypes
+        if !checked.isEmpty { out += "checked: \(list(checked))\n" }
+        if !unchecked.isEmpty { out += "no rules for: \(list(unchecked))\n" }
+        return out
+    }
+}

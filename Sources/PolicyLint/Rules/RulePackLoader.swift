@@ -1,0 +1,290 @@
+/// A rule pack or configuration file that cannot be used, with where and why.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var position: SourcePosition?
+    public var message: String
+    public var description: String {
+        if let position { return "\(file):\(position.line):\(position.column): \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+/// Reads a JSON file of our own (a rule pack, the configuration) strictly: unknown keys and
+/// wrong types are errors with a position, so a typo in a pack never silently disables a rule.
+struct StrictReader {
+    let file: String
+    let doc: JSONDocument
+    let lines: LineIndex
+
+    init(file: String, bytes: [UInt8]) throws {
+        self.file = file
+        doc = JSONParser.parse(bytes)
+        lines = LineIndex(bytes)
+        if let problem = doc.problems.first {
+            throw ConfigurationError(file: file, position: lines.position(of: problem.offset), message: problem.message)
+        }
+        guard doc.root != nil else { throw ConfigurationError(file: file, message: "empty file") }
+    }
+
+    func fail(_ node: Int, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, position: lines.position(of: doc.range(node).lowerBound), message: message)
+    }
+
+    /// An object's members by key, after checking that every key is one of `allowed`.
+    func object(_ node: Int, allowed: [String], what: String) throws -> [String: Int] {
+        guard doc.kind(node) == .object else { throw fail(node, "\(what) must be an object") }
+        var result: [String: Int] = [:]
+        for (key, value) in doc.members(node) {
+            let name = doc.string(key)
+            guard allowed.contains(name) else {
+                let hint = closestMatch(to: name, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                throw fail(key, "unknown key '\(name)' in \(what) (allowed: \(allowed.joined(separator: ", ")))\(hint)")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    func string(_ node: Int, _ what: String) throws -> String {
+        guard doc.kind(node) == .string else { throw fail(node, "\(what) must be a string") }
+        return doc.string(node)
+    }
+
+    func bool(_ node: Int, _ what: String) throws -> Bool {
+        guard let value = doc.bool(node) else { throw fail(node, "\(what) must be true or false") }
+        return value
+    }
+
+    func number(_ node: Int, _ what: String) throws -> Double {
+        guard let value = doc.double(node) else { throw fail(node, "\(what) must be a number") }
+        return value
+    }
+
+    func integer(_ node: Int, _ what: String) throws -> Int {
+        let value = try number(node, what)
+        guard value >= 0, value == value.rounded(), value < 1e15 else { throw fail(node, "\(what) must be a whole number ≥ 0") }
+        return Int(value)
+    }
+
+    func strings(_ node: Int, _ what: String) throws -> [String] {
+        guard doc.kind(node) == .array else { throw fail(node, "\(what) must be an array of strings") }
+        return try doc.elements(node).map { try string($0, what) }
+    }
+
+    func array(_ node: Int, _ what: String) throws -> [Int] {
+        guard doc.kind(node) == .array else { throw fail(node, "\(what) must be an array") }
+        return Array(doc.elements(node))
+    }
+
+    func scalar(_ node: Int) throws -> ScalarValue {
+        switch doc.kind(node) {
+        case .string: return .string(doc.string(node))
+        case .number: return .number(doc.double(node) ?? 0)
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .null: return .null
+        default: throw fail(node, "expected a string, number, boolean or null")
+        }
+    }
+}
+
+/// Loads rule packs (the built-in ones, or `--rules DIR` files in the same format).
+public enum RulePackLoader {
+    public static func load(file: String, bytes: [UInt8]) throws -> RulePack {
+        let reader = try StrictReader(file: file, bytes: bytes)
+        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types"], what: "a rule pack")
+        guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
+        let name = try reader.string(nameNode, "pack")
+        let rules = try top["rules"].map { try reader.array($0, "rules").map { try rule($0, reader, pack: file) } } ?? []
+        let types = try top["types"].map { try reader.array($0, "types").map { try typeSpec($0, reader, pack: file) } } ?? []
+        return RulePack(name: name, rules: rules, types: types)
+    }
+
+    static func rule(_ node: Int, _ r: StrictReader, pack: String) throws -> RuleDescription {
+        let o = try r.object(node, allowed: ["id", "level", "summary", "explanation", "source", "tags", "examples"], what: "a rule")
+        func required(_ key: String) throws -> String {
+            guard let n = o[key] else { throw r.fail(node, "a rule needs \"\(key)\"") }
+            return try r.string(n, key)
+        }
+        let id = try required("id")
+        guard id.contains("/"), !id.contains(" ") else { throw r.fail(o["id"]!, "a rule id is family/name, e.g. nsx/sequence-range") }
+        let levelText = try required("level")
+        guard let level = Level(rawValue: levelText) else { throw r.fail(o["level"]!, "level must be error, warning or note") }
+        var examples: [RuleExample] = []
+        if let e = o["examples"] {
+            let eo = try r.object(e, allowed: ["valid", "invalid"], what: "examples")
+            for (key, isValid) in [("valid", true), ("invalid", false)] {
+                for item in try eo[key].map({ try r.array($0, key) }) ?? [] {
+                    examples.append(try example(item, r, isValid: isValid))
+                }
+            }
+        }
+        return RuleDescription(id: id, level: level, summary: try required("summary"), explanation: try required("explanation"),
+                               source: try required("source"), tags: try o["tags"].map { try r.strings($0, "tags") } ?? [],
+                               examples: examples, pack: pack)
+    }
+
+    static func example(_ node: Int, _ r: StrictReader, isValid: Bool) throws -> RuleExample {
+        if r.doc.kind(node) == .string { return RuleExample(json: r.doc.string(node), isValid: isValid, mode: nil, kind: nil, otherFiles: [:]) }
+        let o = try r.object(node, allowed: ["json", "mode", "kind", "files"], what: "an example")
+        guard let json = o["json"] else { throw r.fail(node, "an example needs \"json\"") }
+        var mode: DocumentMode?
+        if let m = o["mode"] {
+            guard let parsed = DocumentMode(rawValue: try r.string(m, "mode")) else { throw r.fail(m, "mode must be exported or authored") }
+            mode = parsed
+        }
+        var files: [String: String] = [:]
+        if let f = o["files"] {
+            for (k, v) in r.doc.members(f) { files[r.doc.string(k)] = try r.string(v, "files") }
+        }
+        return RuleExample(json: try r.string(json, "json"), isValid: isValid, mode: mode,
+                           kind: try o["kind"].map { try r.string($0, "kind") }, otherFiles: files)
+    }
+
+    static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
+        let o = try r.object(node, allowed: ["name", "description", "recognize", "include", "closed", "fields", "required", "conditions"], what: "a type")
+        guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
+        var recognizer: Recognizer?
+        if let rn = o["recognize"] {
+            let ro = try r.object(rn, allowed: ["resource_type", "href", "hasAll", "hasAny", "hasNone"], what: "recognize")
+            let href = try ro["href"].map { try r.string($0, "href") }
+            if let href, (try? Regex(href)) == nil { throw r.fail(ro["href"]!, "href is not a valid regular expression") }
+            recognizer = Recognizer(resourceType: try ro["resource_type"].map { try r.string($0, "resource_type") }, hrefPattern: href,
+                                    hasAll: try ro["hasAll"].map { try r.strings($0, "hasAll") } ?? [],
+                                    hasAny: try ro["hasAny"].map { try r.strings($0, "hasAny") } ?? [],
+                                    hasNone: try ro["hasNone"].map { try r.strings($0, "hasNone") } ?? [])
+        }
+        var fields: [String: FieldSpec] = [:]
+        var order: [String] = []
+        if let f = o["fields"] {
+            guard r.doc.kind(f) == .object else { throw r.fail(f, "fields must be an object") }
+            for (k, v) in r.doc.members(f) {
+                let name = r.doc.string(k)
+                fields[name] = try field(v, r)
+                order.append(name)
+            }
+        }
+        return TypeSpec(name: try r.string(n, "name"), recognize: recognizer,
+                        include: try o["include"].map { try r.strings($0, "include") } ?? [],
+                        closed: try o["closed"].map { try r.bool($0, "closed") } ?? false,
+                        fields: fields, fieldOrder: order,
+                        required: try o["required"].map { try r.strings($0, "required") } ?? [],
+                        conditions: try o["conditions"].map { try r.array($0, "conditions").map { try condition($0, r) } } ?? [],
+                        pack: pack)
+    }
+
+    static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
+                            "pattern", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
+                            "exemptWhen", "secret"]
+
+    static func field(_ node: Int, _ r: StrictReader) throws -> FieldSpec {
+        let o = try r.object(node, allowed: fieldKeys, what: "a field")
+        var types: [JSONType] = []
+        if let t = o["type"] {
+            let names = r.doc.kind(t) == .array ? try r.strings(t, "type") : [try r.string(t, "type")]
+            for name in names {
+                guard let type = JSONType(rawValue: name) else {
+                    throw r.fail(t, "unknown type '\(name)' (allowed: \(JSONType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                types.append(type)
+            }
+        }
+        var pattern: PatternMatcher?
+        if let p = o["pattern"] {
+            do { pattern = try PatternMatcher(try r.string(p, "pattern")) } catch let e as ConfigurationError { throw e } catch {
+                throw r.fail(p, "pattern is not a valid regular expression")
+            }
+        }
+        var format: ValueFormat?
+        if let f = o["format"] {
+            let name = try r.string(f, "format")
+            guard let parsed = ValueFormat(rawValue: name) else {
+                throw r.fail(f, "unknown format '\(name)' (allowed: \(ValueFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            format = parsed
+        }
+        var deprecatedValues: [String: String] = [:]
+        if let d = o["deprecatedValues"] {
+            guard r.doc.kind(d) == .object else { throw r.fail(d, "deprecatedValues must map each value to a replacement hint") }
+            for (k, v) in r.doc.members(d) { deprecatedValues[r.doc.string(k)] = try r.string(v, "deprecatedValues") }
+        }
+        var enumValues: [String]?
+        if let e = o["enum"] { enumValues = try r.strings(e, "enum") }
+        return FieldSpec(
+            types: types, enumValues: enumValues,
+            minimum: try o["minimum"].map { try r.number($0, "minimum") }, maximum: try o["maximum"].map { try r.number($0, "maximum") },
+            minLength: try o["minLength"].map { try r.integer($0, "minLength") }, maxLength: try o["maxLength"].map { try r.integer($0, "maxLength") },
+            minItems: try o["minItems"].map { try r.integer($0, "minItems") }, maxItems: try o["maxItems"].map { try r.integer($0, "maxItems") },
+            pattern: pattern, format: format,
+            readOnly: try o["readOnly"].map { try r.bool($0, "readOnly") } ?? false,
+            deprecated: try o["deprecated"].map { try r.string($0, "deprecated") },
+            deprecatedValues: deprecatedValues,
+            rule: try o["rule"].map { try r.string($0, "rule") }, member: try o["member"].map { try r.string($0, "member") },
+            items: try o["items"].map { try field($0, r) }, exemptWhen: try o["exemptWhen"].map { try predicate($0, r) },
+            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false)
+    }
+
+    static func condition(_ node: Int, _ r: StrictReader) throws -> Condition {
+        let o = try r.object(node, allowed: ["rule", "when", "require", "forbid", "mode", "at", "message"], what: "a condition")
+        guard let rule = o["rule"], let when = o["when"], let message = o["message"] else {
+            throw r.fail(node, "a condition needs \"rule\", \"when\" and \"message\"")
+        }
+        var mode: DocumentMode?
+        if let m = o["mode"] {
+            guard let parsed = DocumentMode(rawValue: try r.string(m, "mode")) else { throw r.fail(m, "mode must be exported or authored") }
+            mode = parsed
+        }
+        return Condition(rule: try r.string(rule, "rule"), when: try predicate(when, r),
+                         require: try o["require"].map { try r.strings($0, "require") } ?? [],
+                         forbid: try o["forbid"].map { try r.strings($0, "forbid") } ?? [],
+                         mode: mode, at: try o["at"].map { try r.string($0, "at") }, message: try r.string(message, "message"))
+    }
+
+    static func predicate(_ node: Int, _ r: StrictReader) throws -> Predicate {
+        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty"], what: "a predicate")
+        if let all = o["all"] { return .all(try r.array(all, "all").map { try predicate($0, r) }) }
+        if let any = o["any"] { return .any(try r.array(any, "any").map { try predicate($0, r) }) }
+        if let not = o["not"] { return .not(try predicate(not, r)) }
+        guard let f = o["field"] else { throw r.fail(node, "a predicate is {\"all\"|\"any\": [...]}, {\"not\": ...} or {\"field\": ..., test}") }
+        let name = try r.string(f, "field")
+        let orAbsent = try o["orAbsent"].map { try r.bool($0, "orAbsent") } ?? false
+        if let v = o["equals"] { return .field(name, .isIn([try r.scalar(v)], orAbsent: orAbsent)) }
+        if let v = o["in"] { return .field(name, .isIn(try r.array(v, "in").map { try r.scalar($0) }, orAbsent: orAbsent)) }
+        if let v = o["notEquals"] { return .field(name, .notIn([try r.scalar(v)])) }
+        if let v = o["notIn"] { return .field(name, .notIn(try r.array(v, "notIn").map { try r.scalar($0) })) }
+        if o["present"] != nil { return .field(name, .present) }
+        if o["absent"] != nil { return .field(name, .absent) }
+        if o["nonEmpty"] != nil { return .field(name, .nonEmpty) }
+        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty")
+    }
+}
+
+/// The closest candidate by edit distance, ignoring case, when it is close enough to be a
+/// plausible typo: for "did you mean" hints.
+public func closestMatch(to value: String, in candidates: [String], maxDistance: Int? = nil) -> String? {
+    let lowered = value.lowercased()
+    var best: (String, Int)?
+    for candidate in candidates {
+        let d = editDistance(lowered, candidate.lowercased())
+        if best == nil || d < best!.1 { best = (candidate, d) }
+    }
+    guard let (match, distance) = best else { return nil }
+    let limit = maxDistance ?? max(1, min(3, value.count / 3))
+    return distance <= limit ? match : nil
+}
+
+/// Levenshtein distance over Unicode scalars, in O(min) memory.
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous = Array(0...y.count), current = previous
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[y.count]
+}

@@ -1,0 +1,89 @@
+/// Every rule and type of the loaded packs, with includes resolved and references checked.
+public struct RuleSet: Sendable {
+    public private(set) var rules: [String: RuleDescription] = [:]
+    /// Rule ids in the order the packs declare them.
+    public private(set) var ruleOrder: [String] = []
+    public private(set) var types: [String: TypeSpec] = [:]
+    /// Types discovery can recognise, most specific first.
+    private(set) var recognizable: [TypeSpec] = []
+    /// Keys whose values are credentials: never printed, masked in excerpts.
+    public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
+                                                       "access_token", "refresh_token", "private_key", "passphrase"]
+
+    public init(packs: [RulePack]) throws {
+        for pack in packs { try add(pack) }
+        try validate()
+    }
+
+    /// The packs built into the binary.
+    public static func builtIn() throws -> RuleSet {
+        try RuleSet(packs: builtInPacks())
+    }
+
+    public static func builtInPacks() throws -> [RulePack] {
+        try embeddedRulePacks.map { try RulePackLoader.load(file: "rules/" + $0.name, bytes: Array($0.text.utf8)) }
+    }
+
+    mutating func add(_ pack: RulePack) throws {
+        for rule in pack.rules {
+            if let existing = rules[rule.id] {
+                throw ConfigurationError(file: rule.pack, message: "rule '\(rule.id)' is declared twice (also in \(existing.pack))")
+            }
+            rules[rule.id] = rule
+            ruleOrder.append(rule.id)
+        }
+        for type in pack.types {
+            guard types[type.name] == nil else {
+                throw ConfigurationError(file: type.pack, message: "type '\(type.name)' is declared twice")
+            }
+            types[type.name] = type
+        }
+    }
+
+    /// Resolves includes and checks that every referenced rule, type and member exists.
+    mutating func validate() throws {
+        var resolved: [String: TypeSpec] = [:]
+        func resolve(_ name: String, _ seen: [String]) throws -> TypeSpec {
+            if let done = resolved[name] { return done }
+            guard var type = types[name] else { throw ConfigurationError(file: seen.last.flatMap { types[$0]?.pack } ?? "rules", message: "unknown type '\(name)' (included by \(seen.last ?? "?"))") }
+            guard !seen.contains(name) else { throw ConfigurationError(file: type.pack, message: "types include each other: \((seen + [name]).joined(separator: " → "))") }
+            for included in type.include {
+                let base = try resolve(included, seen + [name])
+                for field in base.fieldOrder where type.fields[field] == nil {
+                    type.fields[field] = base.fields[field]
+                    type.fieldOrder.append(field)
+                }
+                type.required = base.required.filter { !type.required.contains($0) } + type.required
+                type.conditions = base.conditions + type.conditions
+            }
+            resolved[name] = type
+            return type
+        }
+        for name in types.keys { _ = try resolve(name, []) }
+        types = resolved
+
+        func checkRule(_ id: String, _ type: TypeSpec) throws {
+            guard rules[id] != nil else { throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names rule '\(id)', which no pack declares") }
+        }
+        func checkField(_ field: FieldSpec, _ type: TypeSpec) throws {
+            if let rule = field.rule { try checkRule(rule, type) }
+            if let member = field.member, types[member] == nil {
+                throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names member type '\(member)', which no pack declares")
+            }
+            if let items = field.items { try checkField(items, type) }
+        }
+        var secretKeysToAdd: [String] = []
+        for type in types.values {
+            for (name, field) in type.fields {
+                try checkField(field, type)
+                if field.secret { secretKeysToAdd.append(name) }
+            }
+            for condition in type.conditions { try checkRule(condition.rule, type) }
+        }
+        secretKeys.formUnion(secretKeysToAdd)
+        recognizable = types.values.filter { $0.recognize != nil }
+            .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
+    }
+
+    func rule(_ id: String) -> RuleDescription? { rules[id] }
+}

@@ -1,0 +1,24 @@
+// Writes a Swift file that carries the rule packs as string literals.
+// Usage: RulePackEmbedder OUTPUT.swift RULES-DIRECTORY
+// It lists the directory itself, so a pack added later is picked up without re-planning.
+import Foundation
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let outputPath = arguments.first else {
+    FileHandle.standardError.write(Data("usage: RulePackEmbedder OUTPUT.swift RULES-DIRECTORY\n".utf8))
+    exit(2)
+}
+var swift = "// Generated at build time from rules/*.json by the EmbedRulePacks plugin. Do not edit.\n"
+swift += "let embeddedRulePacks: [(name: String, text: String)] = [\n"
+let directory = arguments.dropFirst().first ?? "rules"
+let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+for path in names.map({ directory + "/" + $0 }) {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    // A raw string delimiter longer than any run of # in the text keeps the literal exact.
+    var hashes = "#"
+    while text.contains("\"" + hashes) || text.contains(hashes + "\"") { hashes += "#" }
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    swift += "    (name: \"\(name)\", text: \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
+}
+swift += "]\n"
+try swift.write(toFile: outputPath, atomically: true, encoding: .utf8)
