@@ -46,7 +46,10 @@ public struct Linter: Sendable {
             JSONChecks.duplicateKeys(&context)
             let checker = SchemaChecker(ruleSet: ruleSet)
             for resource in found.resources {
-                if let type = resource.type { checker.check(resource.node, as: type, &context) }
+                if let type = resource.type {
+                    checker.check(resource.node, as: type, &context)
+                    for check in resourceChecks where check.typeNames.contains(type.name) { check.check(resource.node, &context) }
+                }
                 if resource.type == nil || resource.isFallback {
                     unchecked[resource.typeName, default: 0] += 1
                 } else {

@@ -77,8 +77,22 @@ struct CheckContext {
             case .notIn(let values):
                 guard let value else { return false }
                 return !values.contains { equals(value, $0) }
+            case .greaterThan(let bound):
+                guard let number = value.flatMap(numericValue) else { return false }
+                return number > bound
+            case .lessThan(let bound):
+                guard let number = value.flatMap(numericValue) else { return false }
+                return number < bound
             }
         }
+    }
+
+    /// A number, or a string of digits (SPS writes some numbers as strings).
+    func numericValue(_ node: Int) -> Double? {
+        if let d = doc.double(node) { return d }
+        guard doc.kind(node) == .string else { return nil }
+        let text = doc.string(node)
+        return !text.isEmpty && text.allSatisfy(\.isASCIIDigit) ? Double(text) : nil
     }
 
     func isEmpty(_ node: Int) -> Bool {

@@ -124,6 +124,9 @@ struct SchemaChecker {
         if let format = field.format, !format.accepts(text) {
             context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: field.secret)), not \(format.expectation)", at: value)
         }
+        for check in field.formatChecks where !check.format.accepts(text) {
+            context.report(check.rule, "'\(name)' is \(context.describe(value, secret: field.secret)), not \(check.format.expectation)", at: value)
+        }
     }
 
     func lengthBounds(_ field: FieldSpec) -> String {

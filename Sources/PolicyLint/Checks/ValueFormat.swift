@@ -21,6 +21,9 @@ public enum ValueFormat: String, Sendable, CaseIterable {
     case clockTime = "clock-time"
     case pemCertificate = "pem-certificate"
     case sha256Hex = "sha256-hex"
+    /// Anything that is not an IPv6 address, or an IPv6 address (or network) in RFC 5952
+    /// canonical form.
+    case canonicalIPv6 = "canonical-ipv6"
 
     /// What a valid value looks like, for messages.
     public var expectation: String {
@@ -40,6 +43,7 @@ public enum ValueFormat: String, Sendable, CaseIterable {
         case .clockTime: "a time H:MM or HH:MM between 0:00 and 23:59"
         case .pemCertificate: "a PEM certificate (-----BEGIN CERTIFICATE-----, base64, -----END CERTIFICATE-----)"
         case .sha256Hex: "64 hexadecimal characters (a SHA-256 digest)"
+        case .canonicalIPv6: "an IPv6 address in canonical form (RFC 5952: lower case, no leading zeros, :: for the longest run of zeros)"
         }
     }
 
@@ -65,6 +69,10 @@ public enum ValueFormat: String, Sendable, CaseIterable {
         case .clockTime: return Self.isClockTime(value)
         case .pemCertificate: return Self.isPEMCertificate(value)
         case .sha256Hex: return value.utf8.count == 64 && value.allSatisfy(\.isHexDigit)
+        case .canonicalIPv6:
+            let address = value.split(separator: "/", maxSplits: 1).first.map(String.init) ?? value
+            guard let canonical = Self.canonicalIPv6(address) else { return true }
+            return canonical == address
         }
     }
 

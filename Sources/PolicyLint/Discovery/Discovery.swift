@@ -61,6 +61,8 @@ struct Discovery {
                 discoverNSX(node, resourceType: resourceType, &context, &result)
             } else if let body, let meta, let href = doc.member(meta, "href"), doc.kind(href) == .string {
                 discoverSPS(wrapper: node, body: body, href: href, key: key, &context, &result)
+            } else if body == nil, let meta, let key, doc.kind(key) == .string, let href = doc.member(meta, "href"), doc.kind(href) == .string {
+                checkReference(key: key, href: href, &context)
             } else if topLevel.contains(node) {
                 discoverBare(node, doc, &result)
             }
@@ -124,12 +126,17 @@ struct Discovery {
             return (try? Regex(pattern).firstMatch(in: hrefText)) != nil
         }
         result.resources.append(Resource(node: body, typeName: type?.name ?? "SPS object", type: type))
-        if let key, doc.kind(key) == .string {
-            let last = hrefText.split(separator: "/").last.map(String.init) ?? ""
-            let keyText = doc.string(key)
-            if last != keyText {
-                context.report("xref/href-key-mismatch", "meta.href ends with '\(last)' but the key is '\(keyText)'; they must name the same object", at: href)
-            }
+        if let key, doc.kind(key) == .string { checkReference(key: key, href: href, &context) }
+    }
+
+    /// `{"key": K, "meta": {"href": ".../K"}}`: an SPS object or a reference to one.
+    func checkReference(key: Int, href: Int, _ context: inout CheckContext) {
+        let doc = context.doc
+        let hrefText = doc.string(href)
+        let last = hrefText.split(separator: "/").last.map(String.init) ?? ""
+        let keyText = doc.string(key)
+        if last != keyText {
+            context.report("xref/href-key-mismatch", "meta.href ends with '\(last)' but the key is '\(keyText)'; they must name the same object", at: href)
         }
     }
 

@@ -115,6 +115,9 @@ public final class FieldSpec: Sendable {
     public let deprecated: String?
     /// Values that are accepted but deprecated, with what to use instead.
     public let deprecatedValues: [String: String]
+    /// Further formats, each reported by its own rule (e.g. a canonical-form warning beside
+    /// the format error).
+    public let formatChecks: [(format: ValueFormat, rule: String)]
     /// The rule that reports this field's range, length, pattern or format violations,
     /// when it has a named rule (e.g. `nsx/sequence-range`) rather than the generic one.
     public let rule: String?
@@ -129,7 +132,8 @@ public final class FieldSpec: Sendable {
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, format: ValueFormat?,
          readOnly: Bool, deprecated: String?, deprecatedValues: [String: String], rule: String?, member: String?,
-         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool) {
+         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)]) {
+        self.formatChecks = formatChecks
         self.types = types; self.enumValues = enumValues; self.minimum = minimum; self.maximum = maximum
         self.minLength = minLength; self.maxLength = maxLength; self.minItems = minItems; self.maxItems = maxItems
         self.pattern = pattern; self.format = format; self.readOnly = readOnly; self.deprecated = deprecated
@@ -167,6 +171,8 @@ public enum FieldTest: Sendable {
     case notIn([ScalarValue])
     /// A non-empty array, object or string.
     case nonEmpty
+    /// A number (or string of digits) above or below a bound.
+    case greaterThan(Double), lessThan(Double)
 }
 
 public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {

@@ -175,7 +175,7 @@ public enum RulePackLoader {
 
     static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
                             "pattern", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
-                            "exemptWhen", "secret"]
+                            "exemptWhen", "secret", "formatChecks"]
 
     static func field(_ node: Int, _ r: StrictReader) throws -> FieldSpec {
         let o = try r.object(node, allowed: fieldKeys, what: "a field")
@@ -208,6 +208,15 @@ public enum RulePackLoader {
             guard r.doc.kind(d) == .object else { throw r.fail(d, "deprecatedValues must map each value to a replacement hint") }
             for (k, v) in r.doc.members(d) { deprecatedValues[r.doc.string(k)] = try r.string(v, "deprecatedValues") }
         }
+        var formatChecks: [(format: ValueFormat, rule: String)] = []
+        if let checks = o["formatChecks"] {
+            for item in try r.array(checks, "formatChecks") {
+                let co = try r.object(item, allowed: ["format", "rule"], what: "a format check")
+                guard let fn = co["format"], let rn = co["rule"] else { throw r.fail(item, "a format check needs \"format\" and \"rule\"") }
+                guard let f = ValueFormat(rawValue: try r.string(fn, "format")) else { throw r.fail(fn, "unknown format (allowed: \(ValueFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                formatChecks.append((f, try r.string(rn, "rule")))
+            }
+        }
         var enumValues: [String]?
         if let e = o["enum"] { enumValues = try r.strings(e, "enum") }
         return FieldSpec(
@@ -221,7 +230,7 @@ public enum RulePackLoader {
             deprecatedValues: deprecatedValues,
             rule: try o["rule"].map { try r.string($0, "rule") }, member: try o["member"].map { try r.string($0, "member") },
             items: try o["items"].map { try field($0, r) }, exemptWhen: try o["exemptWhen"].map { try predicate($0, r) },
-            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false)
+            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false, formatChecks: formatChecks)
     }
 
     static func condition(_ node: Int, _ r: StrictReader) throws -> Condition {
@@ -241,7 +250,7 @@ public enum RulePackLoader {
     }
 
     static func predicate(_ node: Int, _ r: StrictReader) throws -> Predicate {
-        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty"], what: "a predicate")
+        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty", "greaterThan", "lessThan"], what: "a predicate")
         if let all = o["all"] { return .all(try r.array(all, "all").map { try predicate($0, r) }) }
         if let any = o["any"] { return .any(try r.array(any, "any").map { try predicate($0, r) }) }
         if let not = o["not"] { return .not(try predicate(not, r)) }
@@ -255,7 +264,9 @@ public enum RulePackLoader {
         if o["present"] != nil { return .field(name, .present) }
         if o["absent"] != nil { return .field(name, .absent) }
         if o["nonEmpty"] != nil { return .field(name, .nonEmpty) }
-        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty")
+        if let v = o["greaterThan"] { return .field(name, .greaterThan(try r.number(v, "greaterThan"))) }
+        if let v = o["lessThan"] { return .field(name, .lessThan(try r.number(v, "lessThan"))) }
+        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan")
     }
 }
 

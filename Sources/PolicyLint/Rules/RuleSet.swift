@@ -67,6 +67,7 @@ public struct RuleSet: Sendable {
         }
         func checkField(_ field: FieldSpec, _ type: TypeSpec) throws {
             if let rule = field.rule { try checkRule(rule, type) }
+            for check in field.formatChecks { try checkRule(check.rule, type) }
             if let member = field.member, types[member] == nil {
                 throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names member type '\(member)', which no pack declares")
             }

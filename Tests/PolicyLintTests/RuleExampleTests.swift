@@ -1,0 +1,67 @@
+import Testing
+@testable import PolicyLint
+
+/// One example of one rule: the generic test below runs every one of them.
+struct RuleExampleCase: CustomTestStringConvertible, Sendable {
+    let rule: RuleDescription
+    let example: RuleExample
+    let index: Int
+    var testDescription: String { "\(rule.id) \(example.isValid ? "valid" : "invalid") #\(index + 1)" }
+}
+
+let builtInRules: RuleSet = {
+    do { return try RuleSet.builtIn() } catch { fatalError("the built-in rule packs do not load: \(error)") }
+}()
+
+func allExampleCases() -> [RuleExampleCase] {
+    builtInRules.ruleOrder.flatMap { id -> [RuleExampleCase] in
+        let rule = builtInRules.rules[id]!
+        return rule.examples.enumerated().map { RuleExampleCase(rule: rule, example: $1, index: $0) }
+    }
+}
+
+/// Lints an example as policylint would, with its mode and kind.
+func lintExample(_ example: RuleExample) -> (findings: [Finding], markers: [SourcePosition]) {
+    let (bytes, markers) = example.bytesAndMarkers()
+    let linter = Linter(ruleSet: builtInRules, options: LintOptions(mode: example.mode, kind: example.kind))
+    let lines = LineIndex(bytes)
+    return (linter.lint(file: "example.json", bytes: bytes).findings, markers.map { lines.position(of: $0) })
+}
+
+@Test("every rule example: invalid ones report the rule exactly at each ↓, valid ones do not report it",
+      arguments: allExampleCases())
+func ruleExample(_ testCase: RuleExampleCase) {
+    let (findings, markers) = lintExample(testCase.example)
+    let own = findings.filter { $0.ruleID == testCase.rule.id }
+    if testCase.example.isValid {
+        #expect(own.isEmpty, "valid example reported: \(own.map { "\($0.start.line):\($0.start.column) \($0.message)" })")
+        #expect(markers.isEmpty, "a valid example carries no ↓ marker")
+    } else {
+        #expect(!markers.isEmpty, "an invalid example marks where the finding starts with ↓")
+        for marker in markers {
+            #expect(own.contains { $0.start == marker },
+                    "expected \(testCase.rule.id) at \(marker.line):\(marker.column); found \(findings.map { "\($0.ruleID)@\($0.start.line):\($0.start.column)" })")
+        }
+        #expect(own.count == markers.count, "expected \(markers.count) finding(s) of \(testCase.rule.id), got \(own.map { "\($0.start.line):\($0.start.column) \($0.message)" })")
+    }
+}
+
+@Test("every rule has a source, and at least one valid and one invalid example")
+func everyRuleIsDocumentedAndExemplified() {
+    for id in builtInRules.ruleOrder {
+        let rule = builtInRules.rules[id]!
+        #expect(rule.examples.contains { $0.isValid }, "\(id) has no valid example")
+        #expect(rule.examples.contains { !$0.isValid }, "\(id) has no invalid example")
+        #expect(!rule.source.isEmpty && !rule.explanation.isEmpty, "\(id) needs an explanation and a source")
+    }
+}
+
+@Test("every rule id the engine emits is declared in a pack")
+func engineRulesAreDeclared() throws {
+    for id in ["json/syntax", "json/encoding", "json/duplicate-key", "discovery/unknown-document", "schema/type", "schema/enum",
+               "schema/range", "schema/length", "schema/items", "schema/required", "schema/unknown-field",
+               "schema/readonly-field", "schema/deprecated", "export/paginated", "export/result-count-mismatch",
+               "nsx/child-type-mismatch", "xref/href-key-mismatch"] {
+        #expect(builtInRules.rules[id] != nil, "\(id) is not declared")
+    }
+}
