@@ -80,6 +80,9 @@ struct CheckContext {
             case .greaterThan(let bound):
                 guard let number = value.flatMap(numericValue) else { return false }
                 return number > bound
+            case .contains(let inner):
+                guard let value, doc.kind(value) == .array else { return false }
+                return doc.elements(value).contains { doc.kind($0) == .object && holds(inner, on: $0) }
             case .lessThan(let bound):
                 guard let number = value.flatMap(numericValue) else { return false }
                 return number < bound

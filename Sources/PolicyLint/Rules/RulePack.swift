@@ -173,6 +173,8 @@ public enum FieldTest: Sendable {
     case nonEmpty
     /// A number (or string of digits) above or below a bound.
     case greaterThan(Double), lessThan(Double)
+    /// An array with at least one object element for which the predicate holds.
+    case contains(Predicate)
 }
 
 public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
