@@ -27,6 +27,6 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["RulePackEmbedder"]
         ),
-        .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint"]),
+        .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "policylint"]),
     ]
 )

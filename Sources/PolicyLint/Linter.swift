@@ -165,6 +165,7 @@ public struct Linter: Sendable {
             i += 1
         }
         flush()
+        if i == range.upperBound && caretEnd == nil { caretEnd = column }
         if caretColumn == nil { caretColumn = column }
         if caretEnd == nil || caretEnd! <= caretColumn! { caretEnd = range.upperBound > to ? column : caretColumn! + 1 }
         if clippedEnd { text += "…" }

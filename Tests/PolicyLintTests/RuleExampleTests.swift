@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PolicyLint
 
@@ -64,4 +65,20 @@ func engineRulesAreDeclared() throws {
                "nsx/child-type-mismatch", "xref/href-key-mismatch"] {
         #expect(builtInRules.rules[id] != nil, "\(id) is not declared")
     }
+}
+
+@Test("the README's custom rule pack loads and its examples hold")
+func readmeCustomRulePack() throws {
+    let path = Golden.root.appendingPathComponent("examples/owner-tag/owner-tag.json")
+    let pack = try RulePackLoader.load(file: path.path, bytes: [UInt8](try Data(contentsOf: path)))
+    let ruleSet = try RuleSet(packs: try RuleSet.builtInPacks() + [pack])
+    let rule = try #require(ruleSet.rules["acme/policy-owner-tag"])
+    for example in rule.examples {
+        let (bytes, markers) = example.bytesAndMarkers()
+        let findings = Linter(ruleSet: ruleSet).lint(file: "e.json", bytes: bytes).findings.filter { $0.ruleID == rule.id }
+        #expect(findings.map(\.start) == markers.map { LineIndex(bytes).position(of: $0) })
+    }
+    // The built-in SecurityPolicy checks still run on the policies the custom type takes over.
+    let report = Linter(ruleSet: ruleSet).lint(file: "p.json", bytes: Array(#"{"resource_type": "SecurityPolicy", "sequence_number": 1000000}"#.utf8))
+    #expect(Set(report.findings.map(\.ruleID)) == ["acme/policy-owner-tag", "nsx/sequence-range"])
 }

@@ -86,6 +86,9 @@ struct CheckContext {
             case .lessThan(let bound):
                 guard let number = value.flatMap(numericValue) else { return false }
                 return number < bound
+            case .format(let format):
+                guard let value, doc.kind(value) == .string else { return false }
+                return format.accepts(doc.string(value))
             }
         }
     }

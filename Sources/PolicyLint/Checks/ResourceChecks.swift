@@ -6,4 +6,4 @@ protocol ResourceCheck: Sendable {
 }
 
 /// Every code check. Add a new one here.
-let resourceChecks: [any ResourceCheck] = []
+let resourceChecks: [any ResourceCheck] = [TimePolicyIntervals()]

@@ -175,6 +175,8 @@ public enum FieldTest: Sendable {
     case greaterThan(Double), lessThan(Double)
     /// An array with at least one object element for which the predicate holds.
     case contains(Predicate)
+    /// A string of this format (e.g. an SPS server `value` that must match its `selection`).
+    case format(ValueFormat)
 }
 
 public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {

@@ -250,7 +250,7 @@ public enum RulePackLoader {
     }
 
     static func predicate(_ node: Int, _ r: StrictReader) throws -> Predicate {
-        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty", "greaterThan", "lessThan", "contains"], what: "a predicate")
+        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty", "greaterThan", "lessThan", "contains", "format"], what: "a predicate")
         if let all = o["all"] { return .all(try r.array(all, "all").map { try predicate($0, r) }) }
         if let any = o["any"] { return .any(try r.array(any, "any").map { try predicate($0, r) }) }
         if let not = o["not"] { return .not(try predicate(not, r)) }
@@ -267,7 +267,11 @@ public enum RulePackLoader {
         if let v = o["greaterThan"] { return .field(name, .greaterThan(try r.number(v, "greaterThan"))) }
         if let v = o["lessThan"] { return .field(name, .lessThan(try r.number(v, "lessThan"))) }
         if let v = o["contains"] { return .field(name, .contains(try predicate(v, r))) }
-        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, contains")
+        if let v = o["format"] {
+            guard let f = ValueFormat(rawValue: try r.string(v, "format")) else { throw r.fail(v, "unknown format (allowed: \(ValueFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            return .field(name, .format(f))
+        }
+        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, contains, format")
     }
 }
 
