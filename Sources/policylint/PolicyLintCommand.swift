@@ -57,6 +57,8 @@ struct PolicyLintCommand {
             switch arguments.format {
             case .json:
                 print(RuleCatalogue.json(ruleSet), terminator: "")
+            case .markdown:
+                print(RuleDocumentation.catalogue(ruleSet), terminator: "")
             default:
                 for id in ruleSet.ruleOrder { if let rule = ruleSet.rules[id] { print("\(id)  \(rule.level.rawValue)  \(rule.summary)") } }
             }
@@ -163,6 +165,7 @@ struct PolicyLintCommand {
                 return TextReporter(color: color).render(run)
             case .sarif: return SarifReporter(baseURI: cwdURI()).render(run)
             case .json: return JSONReporter().render(run)
+            case .markdown: return ""  // the argument parser allows markdown only for `rules`
             }
         }
 

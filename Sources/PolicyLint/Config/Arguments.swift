@@ -1,7 +1,7 @@
 /// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
 public struct Arguments: Sendable, Equatable {
     public enum Command: String, Sendable { case lint, rules, explain }
-    public enum Format: String, Sendable, CaseIterable { case text, sarif, json }
+    public enum Format: String, Sendable, CaseIterable { case text, sarif, json, markdown }
     public enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
 
     public var command: Command = .lint
@@ -75,6 +75,7 @@ public struct Arguments: Sendable, Equatable {
             default: break
             }
         }
+        if a.format == .markdown && a.command != .rules { throw UsageError("--format markdown is only for 'policylint rules'") }
         if !a.showHelp && !a.showVersion {
             switch a.command {
             case .lint where a.paths.isEmpty: throw UsageError("no path given: policylint [lint] [options] <path>... (use - for standard input)")
