@@ -10,13 +10,16 @@ struct EmbedRulePacks: BuildToolPlugin {
             .filter { $0.hasSuffix(".json") }
             .sorted()
             .map { rulesDirectory.appending(path: $0) }
+        let dataDirectory = rulesDirectory.appending(path: "data")
+        let data = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { dataDirectory.appending(path: $0) }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedRulePacks.swift")
         return [
             .buildCommand(
                 displayName: "Embedding \(packs.count) rule packs",
                 executable: try context.tool(named: "RulePackEmbedder").url,
                 arguments: [output.path, rulesDirectory.path],
-                inputFiles: packs + [rulesDirectory],
+                inputFiles: packs + data + [rulesDirectory, dataDirectory],
                 outputFiles: [output]
             )
         ]

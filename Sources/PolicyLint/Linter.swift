@@ -6,10 +6,14 @@ public struct LintOptions: Sendable {
     public var kind: String?
     /// A rule's level changed by configuration; `nil` turns the rule off.
     public var levels: [String: Level?] = [:]
+    public var tlsProfile: TLSProfile = .intermediate
+    /// `secret/weak-psk` below this many characters.
+    public var pskMinimumLength = 16
 
-    public init(mode: DocumentMode? = nil, kind: String? = nil) {
+    public init(mode: DocumentMode? = nil, kind: String? = nil, tlsProfile: TLSProfile = .intermediate) {
         self.mode = mode
         self.kind = kind
+        self.tlsProfile = tlsProfile
     }
 }
 
@@ -56,7 +60,12 @@ public struct Linter: Sendable {
                     checked[resource.typeName, default: 0] += 1
                 }
             }
-            if !found.resources.contains(where: { $0.type != nil }) {
+            let tls = TLSHygiene(profile: options.tlsProfile)
+            for object in found.tlsObjects { tls.check(object, &context) }
+            let secrets = SecretChecks(pskMinimumLength: options.pskMinimumLength)
+            for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
+            for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
+            if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
                 let hint = options.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
                 context.report("discovery/unknown-document",
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",

@@ -21,4 +21,15 @@ for path in names.map({ directory + "/" + $0 }) {
     swift += "    (name: \"\(name)\", text: \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
 }
 swift += "]\n"
+// Data the code checks read (TLS suite classification), from rules/data/*.json.
+swift += "let embeddedRuleData: [String: String] = [\n"
+let dataDirectory = directory + "/data"
+let dataNames = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+for name in dataNames {
+    let text = try String(contentsOfFile: dataDirectory + "/" + name, encoding: .utf8)
+    var hashes = "#"
+    while text.contains("\"" + hashes) || text.contains(hashes + "\"") { hashes += "#" }
+    swift += "    \"\(name)\": \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes),\n"
+}
+swift += "]\n"
 try swift.write(toFile: outputPath, atomically: true, encoding: .utf8)

@@ -130,7 +130,7 @@ struct PolicyLintCommand {
             return [UInt8](data)
         }
 
-        let options = LintOptions(mode: arguments.mode, kind: arguments.kind)
+        let options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         if let kind = arguments.kind, ruleSet.types[kind] == nil {
             let kinds = ruleSet.types.keys.filter { $0.hasPrefix("sps.") }.sorted()
             fail("unknown kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")

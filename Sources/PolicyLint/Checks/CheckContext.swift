@@ -33,6 +33,7 @@ struct CheckContext {
 
     /// A short, safe rendering of a value for a message: strings quoted and cut, secrets never.
     func describe(_ node: Int, secret: Bool = false) -> String {
+        if secret && doc.kind(node) != .string { return "a value (not shown)" }
         switch doc.kind(node) {
         case .string:
             let text = doc.string(node)

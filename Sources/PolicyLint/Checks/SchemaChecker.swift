@@ -57,6 +57,11 @@ struct SchemaChecker {
         }
     }
 
+    /// A credential by the pack's word or by its key (psk, password, …): never shown.
+    func isSecret(_ field: FieldSpec, _ name: String) -> Bool {
+        field.secret || ruleSet.secretKeys.contains(name.hasSuffix("[]") ? String(name.dropLast(2)) : name)
+    }
+
     func fill(_ message: String, _ field: String) -> String { message.replacing("{field}", with: field) }
 
     func checkValue(_ value: Int, _ field: FieldSpec, name: String, parent: Int, context: inout CheckContext) {
@@ -66,7 +71,7 @@ struct SchemaChecker {
             let wanted = field.types.map(typeName).joined(separator: " or ")
             let digitsHint = doc.kind(value) == .string && field.types.contains(.boolean)
                 && (doc.stringEquals(value, "true") || doc.stringEquals(value, "false")) ? " (write it without quotes)" : ""
-            context.report("schema/type", "'\(name)' must be \(wanted), not \(context.kindName(value)) \(context.describe(value, secret: field.secret))\(digitsHint)", at: value)
+            context.report("schema/type", "'\(name)' must be \(wanted), not \(context.kindName(value)) \(context.describe(value, secret: isSecret(field, name)))\(digitsHint)", at: value)
             return
         }
         switch doc.kind(value) {
@@ -104,7 +109,7 @@ struct SchemaChecker {
                 hint = "; did you mean '\(match)'?"
             }
             let list = allowed.count <= 12 ? allowed.joined(separator: ", ") : allowed.prefix(12).joined(separator: ", ") + ", …"
-            context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: field.secret)), which is not allowed (allowed: \(list))\(hint)", at: value)
+            context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which is not allowed (allowed: \(list))\(hint)", at: value)
             return
         }
         if let replacement = field.deprecatedValues[text] {
@@ -114,18 +119,18 @@ struct SchemaChecker {
         let lengthRule = field.rule ?? "schema/length"
         let bounds = lengthBounds(field)
         if let min = field.minLength, length < min {
-            context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(field.secret ? " (value not shown)" : ""); \(bounds)", at: value)
+            context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(isSecret(field, name) ? " (value not shown)" : ""); \(bounds)", at: value)
         } else if let max = field.maxLength, length > max {
-            context.report(lengthRule, "'\(name)' is \(length) characters long\(field.secret ? " (value not shown)" : ""); \(bounds)", at: value)
+            context.report(lengthRule, "'\(name)' is \(length) characters long\(isSecret(field, name) ? " (value not shown)" : ""); \(bounds)", at: value)
         }
         if let pattern = field.pattern, !pattern.matches(text) {
-            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: field.secret)), which does not match \(pattern.source)", at: value)
+            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which does not match \(pattern.source)", at: value)
         }
         if let format = field.format, !format.accepts(text) {
-            context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: field.secret)), not \(format.expectation)", at: value)
+            context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(format.expectation)", at: value)
         }
         for check in field.formatChecks where !check.format.accepts(text) {
-            context.report(check.rule, "'\(name)' is \(context.describe(value, secret: field.secret)), not \(check.format.expectation)", at: value)
+            context.report(check.rule, "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(check.format.expectation)", at: value)
         }
     }
 

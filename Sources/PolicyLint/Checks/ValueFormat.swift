@@ -223,8 +223,10 @@ public enum ValueFormat: String, Sendable, CaseIterable {
         let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix(begin), trimmed.hasSuffix(end), trimmed.count > begin.count + end.count else { return false }
         let body = trimmed.dropFirst(begin.count).dropLast(end.count)
-        guard body.contains("\n") || body.contains("\r") else { return false }
-        return body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=\r\n".contains($0)) }
+        // isNewline, not "\r\n".contains: in Swift "\r\n" is one Character, so neither a lone "\n"
+        // (the form SPS asks for) nor a CRLF line break would match the other form.
+        guard body.contains(where: \.isNewline) else { return false }
+        return body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0) || $0.isNewline) }
             && body.contains(where: { $0.isLetter || $0.isNumber })
     }
 }

@@ -13,6 +13,7 @@ public struct Arguments: Sendable, Equatable {
     public var kind: String?
     public var ruleDirectories: [String] = []
     public var failOn: FailLevel = .error
+    public var tlsProfile: TLSProfile = .intermediate
     public var stdinFilename: String?
     public var showVersion = false
     public var showHelp = false
@@ -22,7 +23,7 @@ public struct Arguments: Sendable, Equatable {
     public init() {}
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
-    static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename"]
+    static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile"]
     static let flags = ["--version", "--help", "-h"]
 
     public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
@@ -72,6 +73,7 @@ public struct Arguments: Sendable, Equatable {
             case "--rules": a.ruleDirectories.append(value)
             case "--fail-on": a.failOn = try choice(FailLevel.self)
             case "--stdin-filename": a.stdinFilename = value
+            case "--tls-profile": a.tlsProfile = try choice(TLSProfile.self)
             default: break
             }
         }
@@ -112,6 +114,7 @@ public struct Arguments: Sendable, Equatable {
       --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
       --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
       --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
+      --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
       --rules DIR                        load extra rule packs from DIR (repeatable)
       --stdin-filename NAME              the name to report for -
 

@@ -15,6 +15,11 @@ struct DiscoveryResult {
     var resources: [Resource] = []
     var mode: DocumentMode = .authored
     var secretRanges: [Range<Int>] = []
+    /// Members whose key names a credential, and other members whose value is a token.
+    var secretMembers: [(key: Int, value: Int)] = []
+    var tokenMembers: [(key: Int, value: Int)] = []
+    /// Objects that hold `cipher_suites` or `protocol_versions` lists.
+    var tlsObjects: [Int] = []
 }
 
 /// Finds every object the packs know, wherever it sits (catalogue section 1): NSX objects and
@@ -53,8 +58,14 @@ struct Discovery {
                 if first == UInt8(ascii: "k"), doc.stringEquals(k, "key") { key = v }
                 if doc.kind(v) == .string || doc.kind(v) == .array, secretFirstBytes.contains(first), ruleSet.secretKeys.contains(doc.string(k)) {
                     result.secretRanges.append(doc.range(v))
+                    result.secretMembers.append((k, v))
                 } else if doc.kind(v) == .string, looksLikeToken(doc, v) {
                     result.secretRanges.append(doc.range(v))
+                    result.tokenMembers.append((k, v))
+                }
+                if doc.kind(v) == .array, first == UInt8(ascii: "c") || first == UInt8(ascii: "p"),
+                   doc.stringEquals(k, "cipher_suites") || doc.stringEquals(k, "protocol_versions"), result.tlsObjects.last != node {
+                    result.tlsObjects.append(node)
                 }
             }
             if let resourceType {
@@ -64,7 +75,9 @@ struct Discovery {
             } else if body == nil, let meta, let key, doc.kind(key) == .string, let href = doc.member(meta, "href"), doc.kind(href) == .string {
                 checkReference(key: key, href: href, &context)
             } else if topLevel.contains(node) {
-                discoverBare(node, doc, &result)
+                // A `body` with no meta.href (seed 002's sample responses) has no kind in an href:
+                // its body is recognised like a bare body.
+                discoverBare(body ?? node, doc, &result)
             }
             if let results { checkList(node, results: results, &context) }
         }
