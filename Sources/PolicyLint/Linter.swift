@@ -1,3 +1,5 @@
+import Dispatch
+
 /// How one run lints: the mode, a bare body's kind, and which rules report at which level.
 public struct LintOptions: Sendable {
     /// nil: decide per document (exported when it carries read-only server fields).
@@ -9,6 +11,8 @@ public struct LintOptions: Sendable {
     public var tlsProfile: TLSProfile = .intermediate
     /// `secret/weak-psk` below this many characters.
     public var pskMinimumLength = 16
+    /// References into collections the bundle does not hold become notes (`--strict-refs`).
+    public var strictReferences = false
 
     public init(mode: DocumentMode? = nil, kind: String? = nil, tlsProfile: TLSProfile = .intermediate) {
         self.mode = mode
@@ -38,10 +42,36 @@ public struct Linter: Sendable {
     }
 
     public func lint(file: String, bytes: [UInt8]) -> FileReport {
+        lint(bundle: [(file, bytes)])[0]
+    }
+
+    /// Lints the files of one run as a bundle: each file is checked on its own (on every core),
+    /// then one index over all of them resolves references and finds duplicates across files.
+    public func lint(bundle files: [(name: String, bytes: [UInt8])]) -> [FileReport] {
+        let analyses = ParallelMap.map(files) { analyze(file: $0.name, bytes: $0.bytes) }
+        let extra = BundleIndex(strictReferences: options.strictReferences).check(analyses.map(\.facts))
+        return ParallelMap.map(Array(analyses.enumerated())) { i, analysis in
+            var report = analysis.report
+            report.findings = place(analysis.issues + extra[i, default: []], doc: analysis.doc, file: report.file, secretRanges: analysis.secretRanges)
+            return report
+        }
+    }
+
+    /// One file parsed, discovered and checked; its issues not yet placed.
+    struct FileAnalysis: @unchecked Sendable {
+        var doc: JSONDocument
+        var issues: [Issue]
+        var secretRanges: [Range<Int>]
+        var facts: BundleFacts
+        var report: FileReport
+    }
+
+    func analyze(file: String, bytes: [UInt8]) -> FileAnalysis {
         let doc = JSONParser.parse(bytes)
         var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
         var issues = JSONChecks.syntaxIssues(doc)
         var checked: [String: Int] = [:], unchecked: [String: Int] = [:]
+        var facts = BundleFacts()
         if let root = doc.root {
             let discovery = Discovery(ruleSet: ruleSet, kind: options.kind)
             let found = discovery.discover(&context, modeOverride: options.mode)
@@ -71,10 +101,11 @@ public struct Linter: Sendable {
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
                                at: root)
             }
+            facts = BundleFacts.gather(doc)
             issues += context.issues
         }
-        let findings = place(issues, doc: doc, file: file, secretRanges: context.secretRanges)
-        return FileReport(file: file, byteCount: bytes.count, findings: findings, checkedTypes: checked, uncheckedTypes: unchecked)
+        let report = FileReport(file: file, byteCount: bytes.count, findings: [], checkedTypes: checked, uncheckedTypes: unchecked)
+        return FileAnalysis(doc: doc, issues: issues, secretRanges: context.secretRanges, facts: facts, report: report)
     }
 
     /// Gives issues their level (or drops disabled rules), pointer, position and excerpt.
@@ -83,17 +114,22 @@ public struct Linter: Sendable {
         let lines = LineIndex(doc.bytes)
         let parents = doc.parentIndex()
         var findings: [Finding] = []
-        for issue in issues {
-            let level: Level
+        var startCursor = LineIndex.Cursor(lines)
+        for issue in issues.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            var level: Level
             if let configured = options.levels[issue.rule] {
                 guard let configured else { continue }
                 level = configured
             } else {
                 level = ruleSet.rules[issue.rule]?.level ?? .error
             }
+            if let override = issue.level { level = override }
             let anchor = issue.anchor ?? innermostContainer(doc, at: issue.range.lowerBound)
-            let start = lines.position(of: issue.range.lowerBound)
-            let end = lines.position(of: issue.range.upperBound)
+            var issue = issue
+            if issue.range.isEmpty, let anchor = issue.anchor { issue.range = doc.range(anchor) }
+            let start = startCursor.position(of: issue.range.lowerBound)
+            var endCursor = startCursor
+            let end = endCursor.position(of: issue.range.upperBound)
             var finding = Finding(ruleID: issue.rule, level: level, message: issue.message, file: file,
                                   pointer: anchor.map { pointer(to: $0, doc: doc, parents: parents) } ?? "",
                                   start: start, end: end, byteRange: issue.range)
@@ -161,11 +197,13 @@ public struct Linter: Sendable {
         while i < to {
             if i == range.lowerBound { caretColumn = column }
             if i == range.upperBound { caretEnd = column }
-            if let secret = secretRanges.first(where: { $0.lowerBound + 1 == i && $0.count > 2 }) {
+            if let secret = secretRanges.first(where: { $0.lowerBound == i }) {
+                // A string keeps its quotes; any other value (a number, a list) is masked whole.
                 flush()
-                text += "***"
-                column += 3
-                i = secret.upperBound - 1
+                let quoted = bytes[i] == UInt8(ascii: "\"") && secret.count >= 2
+                text += quoted ? "\"***\"" : "***"
+                column += quoted ? 5 : 3
+                i = secret.upperBound
                 continue
             }
             let b = bytes[i]

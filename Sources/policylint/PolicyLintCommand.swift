@@ -17,6 +17,18 @@ func writeStandardError(_ text: String) {
     _ = bytes.withUnsafeMutableBufferPointer { write(2, $0.baseAddress, $0.count) }
 }
 
+/// Reads files on every core; nil for a file that cannot be read.
+enum ParallelRead {
+    static func read(_ paths: [String], _ reader: @escaping @Sendable (String) -> [UInt8]?) -> [[UInt8]?] {
+        let slots = Mutex<[[UInt8]?]>(Array(repeating: nil, count: paths.count))
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            let bytes = reader(paths[i])
+            slots.withLock { $0[i] = bytes }
+        }
+        return slots.withLock { $0 }
+    }
+}
+
 @main
 struct PolicyLintCommand {
     static func main() {
@@ -130,7 +142,8 @@ struct PolicyLintCommand {
             return [UInt8](data)
         }
 
-        let options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
+        var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
+        options.strictReferences = arguments.strictReferences
         if let kind = arguments.kind, ruleSet.types[kind] == nil {
             let kinds = ruleSet.types.keys.filter { $0.hasPrefix("sps.") }.sorted()
             fail("unknown kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")
@@ -140,18 +153,16 @@ struct PolicyLintCommand {
         // Lint on every core; results keep the input order.
         let paths = inputs
         let names = paths.map(displayName)
-        let slots = Mutex<[FileReport?]>(Array(repeating: nil, count: paths.count))
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            guard let bytes = readAll(paths[i]) else { return }
-            let report = linter.lint(file: names[i], bytes: bytes)
-            slots.withLock { $0[i] = report }
+        let contents = ParallelRead.read(paths, readAll)
+        var readable: [(name: String, bytes: [UInt8])] = []
+        for (i, bytes) in contents.enumerated() {
+            if let bytes { readable.append((names[i], bytes)) } else {
+                unreadable.append(paths[i])
+                writeStandardError("policylint: \(terminalSafe(paths[i])): cannot read the file\n")
+            }
         }
-        let reports = slots.withLock { $0 }
-        for (i, report) in reports.enumerated() where report == nil {
-            unreadable.append(paths[i])
-            writeStandardError("policylint: \(terminalSafe(paths[i])): cannot read the file\n")
-        }
-        let run = RunResult(files: reports.compactMap { $0 }, ruleSet: ruleSet, toolVersion: policylintVersion)
+        let reports = linter.lint(bundle: readable)
+        let run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion)
 
         func cwdURI() -> String {
             uriEncodedDirectory(FileManager.default.currentDirectoryPath)

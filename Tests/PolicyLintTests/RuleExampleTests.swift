@@ -26,7 +26,11 @@ func lintExample(_ example: RuleExample) -> (findings: [Finding], markers: [Sour
     let (bytes, markers) = example.bytesAndMarkers()
     let linter = Linter(ruleSet: builtInRules, options: LintOptions(mode: example.mode, kind: example.kind))
     let lines = LineIndex(bytes)
-    return (linter.lint(file: "example.json", bytes: bytes).findings, markers.map { lines.position(of: $0) })
+    // Other files of the same bundle come first (a duplicate is reported where it repeats);
+    // only the example's own findings count.
+    let others = example.otherFiles.sorted { $0.key < $1.key }.map { (name: $0.key, bytes: Array($0.value.utf8)) }
+    let reports = linter.lint(bundle: others + [(name: "example.json", bytes: bytes)])
+    return (reports[reports.count - 1].findings, markers.map { lines.position(of: $0) })
 }
 
 @Test("every rule example: invalid ones report the rule exactly at each ↓, valid ones do not report it",

@@ -17,6 +17,7 @@ struct SecretTests {
         "token.json": #"{"note": "eyJ\#(m).eyJ\#(m).\#(m)", "key": "-----BEGIN RSA PRIVATE KEY-----\n\#(m)\n-----END RSA PRIVATE KEY-----"}"#,
         "broken.json": "{\"resource_type\": \"RouteBasedIPSecVPNSession\", \"psk\": \"\(m)\" \"peer_id\": 1,}",
         "typed.json": #"{"resource_type": "RouteBasedIPSecVPNSession", "psk": ["\#(m)"]}"#,
+        "numeric.json": #"{"resource_type": "RouteBasedIPSecVPNSession", "psk": 98765432109876}"#,
     ]
 
     static func run() -> RunResult {
@@ -41,6 +42,7 @@ struct SecretTests {
         for (format, output) in outputs {
             #expect(!output.contains(Self.marker), "\(format) output contains a secret")
             #expect(!output.contains(String(Self.marker.prefix(7))), "\(format) output contains part of a secret")
+            #expect(!output.contains("98765432109876"), "\(format) output contains a numeric secret")
         }
         #expect(outputs["text"]!.contains("***"), "excerpts show masked secrets")
     }

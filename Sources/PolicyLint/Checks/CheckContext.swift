@@ -5,8 +5,11 @@ struct Issue {
     /// The node the JSON pointer names (the object, for a missing field); nil: the innermost
     /// container at `range` (syntax errors).
     var anchor: Int?
-    /// The bytes the finding underlines (the key, for an unknown or read-only field).
+    /// The bytes the finding underlines (the key, for an unknown or read-only field); empty:
+    /// the anchor's own range.
     var range: Range<Int>
+    /// A level other than the rule's (a `--strict-refs` note).
+    var level: Level? = nil
 }
 
 /// What the checks of one document share: the document, its mode, and the issues found.
@@ -33,7 +36,7 @@ struct CheckContext {
 
     /// A short, safe rendering of a value for a message: strings quoted and cut, secrets never.
     func describe(_ node: Int, secret: Bool = false) -> String {
-        if secret && doc.kind(node) != .string { return "a value (not shown)" }
+        if secret && doc.kind(node) != .string { return "(value not shown)" }
         switch doc.kind(node) {
         case .string:
             let text = doc.string(node)

@@ -89,7 +89,7 @@ struct SchemaChecker {
                 context.report(field.rule ?? "schema/items", "'\(name)' has \(count) item\(count == 1 ? "" : "s"); it needs at least \(min)\(field.maxItems == min ? " (exactly \(min))" : "")", at: value)
             }
             if let max = field.maxItems, count > max {
-                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) items; at most \(max) are allowed", at: value)
+                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) items; at most \(max) \(max == 1 ? "is" : "are") allowed", at: value)
             }
             if let items = field.items {
                 for element in doc.elements(value) { checkValue(element, items, name: name + "[]", parent: parent, context: &context) }

@@ -14,6 +14,7 @@ public struct Arguments: Sendable, Equatable {
     public var ruleDirectories: [String] = []
     public var failOn: FailLevel = .error
     public var tlsProfile: TLSProfile = .intermediate
+    public var strictReferences = false
     public var stdinFilename: String?
     public var showVersion = false
     public var showHelp = false
@@ -24,7 +25,7 @@ public struct Arguments: Sendable, Equatable {
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile"]
-    static let flags = ["--version", "--help", "-h"]
+    static let flags = ["--version", "--help", "-h", "--strict-refs"]
 
     public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
         var a = Arguments()
@@ -46,7 +47,11 @@ public struct Arguments: Sendable, Equatable {
             }
             if flags.contains(name) {
                 guard inlineValue == nil else { throw UsageError("\(name) takes no value") }
-                if name == "--version" { a.showVersion = true } else { a.showHelp = true }
+                switch name {
+                case "--version": a.showVersion = true
+                case "--strict-refs": a.strictReferences = true
+                default: a.showHelp = true
+                }
                 continue
             }
             guard valueOptions.contains(name) else {
@@ -116,6 +121,7 @@ public struct Arguments: Sendable, Equatable {
       --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
       --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
       --rules DIR                        load extra rule packs from DIR (repeatable)
+      --strict-refs                      references into collections absent from the run become notes
       --stdin-filename NAME              the name to report for -
 
     Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;

@@ -56,7 +56,7 @@ struct Discovery {
                 if first == UInt8(ascii: "b"), doc.stringEquals(k, "body"), doc.kind(v) == .object { body = v }
                 if first == UInt8(ascii: "m"), doc.stringEquals(k, "meta"), doc.kind(v) == .object { meta = v }
                 if first == UInt8(ascii: "k"), doc.stringEquals(k, "key") { key = v }
-                if doc.kind(v) == .string || doc.kind(v) == .array, secretFirstBytes.contains(first), ruleSet.secretKeys.contains(doc.string(k)) {
+                if secretFirstBytes.contains(first), ruleSet.secretKeys.contains(doc.string(k)) {
                     result.secretRanges.append(doc.range(v))
                     result.secretMembers.append((k, v))
                 } else if doc.kind(v) == .string, looksLikeToken(doc, v) {
@@ -106,6 +106,10 @@ struct Discovery {
             return
         }
         if name == "ChildResourceReference" { return }
+        if let path = doc.member(node, "path"), doc.kind(path) == .string, let id = doc.member(node, "id").flatMap(doc.stringValue),
+           !id.isEmpty, !doc.string(path).hasSuffix("/" + id) {
+            context.report("nsx/path-id-mismatch", "path \(context.describe(path)) does not end with the object's id '\(id)'", at: path)
+        }
         let type = ruleSet.recognizable.first { type in
             guard let r = type.recognize, let wanted = r.resourceType, r.hrefPattern == nil else { return false }
             return (wanted == name || wanted == "*") && fieldsMatch(r, node, doc)

@@ -61,4 +61,34 @@ public struct LineIndex: Sendable {
         while i < offset { if bytes[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
         return SourcePosition(line: line + 1, column: column)
     }
+
+    /// Positions for offsets visited in increasing order, each counted on from the last: a
+    /// minified export is one long line, and counting each column from its line start would
+    /// make many findings on it quadratic.
+    public struct Cursor {
+        let index: LineIndex
+        var line = -1
+        var offset = 0
+        var column = 1
+
+        public init(_ index: LineIndex) { self.index = index }
+
+        public mutating func position(of rawOffset: Int) -> SourcePosition {
+            let target = min(max(0, rawOffset), index.bytes.count)
+            let targetLine = index.lineNumber(of: target)
+            if targetLine != line || target < offset {
+                line = targetLine
+                offset = index.lineRange(targetLine).lowerBound
+                column = 1
+                if target < offset { return SourcePosition(line: line + 1, column: 1) }
+            }
+            index.bytes.withUnsafeBufferPointer { b in
+                var i = offset, c = column
+                while i < target { if b[i] & 0xC0 != 0x80 { c += 1 }; i += 1 }
+                offset = i
+                column = c
+            }
+            return SourcePosition(line: line + 1, column: column)
+        }
+    }
 }

@@ -1,0 +1,185 @@
+/// What one file contributes to the bundle index: the NSX objects it defines (with their policy
+/// paths), the references it makes, and the SPS objects and references it holds.
+struct BundleFacts {
+    struct NSXObject {
+        var type: String
+        var path: String
+        var node: Int
+        /// For duplicates of sequence numbers: the policy's domain and category, or the rule's policy.
+        var siblingGroup: String?
+        var sequenceNode: Int?
+    }
+    struct Reference {
+        /// The collection the target belongs to (`groups`, `services`, or an SPS href prefix).
+        var collection: String
+        var target: String
+        var node: Int
+    }
+    var objects: [NSXObject] = []
+    var references: [Reference] = []
+    /// SPS objects as "collection href/key".
+    var spsObjects: [String] = []
+    /// The text of each sequence number, by node.
+    var sequenceTexts: [Int: String] = [:]
+
+    /// Where each NSX type lives in a policy path, to derive the paths of hierarchical (H-API)
+    /// bodies, whose objects carry an id but no path.
+    static let pathSegments: [String: String] = [
+        "Domain": "domains", "Group": "groups", "Service": "services", "SecurityPolicy": "security-policies",
+        "GatewayPolicy": "gateway-policies", "Rule": "rules", "Tier0": "tier-0s", "Tier1": "tier-1s", "Segment": "segments",
+        "LocaleServices": "locale-services", "PolicyContextProfile": "context-profiles", "ServiceEntry": "service-entries",
+    ]
+    /// Rule and policy fields whose `/…` values are paths of objects in these collections.
+    static let referenceFields: [String: String] = [
+        "source_groups": "groups", "destination_groups": "groups", "scope": "groups", "services": "services",
+    ]
+
+    static func gather(_ doc: JSONDocument) -> BundleFacts {
+        var facts = BundleFacts()
+        // Enclosing NSX objects with a known path, innermost last, as (subtree end, path).
+        var enclosing: [(end: Int, path: String)] = []
+        for node in 0..<doc.nodes.count where doc.kind(node) == .object {
+            while let last = enclosing.last, last.end <= node { enclosing.removeLast() }
+            if let body = doc.member(node, "body"), doc.kind(body) == .object, let meta = doc.member(node, "meta"),
+               let href = doc.member(meta, "href").flatMap(doc.stringValue) {
+                facts.spsObjects.append(href)
+            } else if doc.member(node, "body") == nil, let meta = doc.member(node, "meta"),
+                      let href = doc.member(meta, "href").flatMap(doc.stringValue), let slash = href.lastIndex(of: "/") {
+                facts.references.append(Reference(collection: String(href[..<slash]), target: href, node: href.isEmpty ? node : doc.member(meta, "href")!))
+            }
+            guard let typeNode = doc.member(node, "resource_type"), doc.kind(typeNode) == .string else { continue }
+            let type = doc.string(typeNode)
+            if type.hasPrefix("Child") { continue }
+            var path = doc.member(node, "path").flatMap(doc.stringValue)
+            let id = doc.member(node, "id").flatMap(doc.stringValue)
+            if path == nil {
+                if type == "Infra" { path = "/infra" }
+                else if type == "GlobalInfra" { path = "/global-infra" }
+                else if let id, let segment = pathSegments[type], let parent = enclosing.last?.path { path = parent + "/" + segment + "/" + id }
+            }
+            let sequence = doc.member(node, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
+            if let sequence { facts.sequenceTexts[sequence] = doc.numberText(sequence) }
+            var group: String?
+            if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
+                group = parent + "#" + (doc.member(node, "category").flatMap(doc.stringValue) ?? "")
+            } else if type == "Rule" {
+                group = path.map(parentPath) ?? enclosing.last?.path
+            }
+            if let path { facts.objects.append(NSXObject(type: type, path: path, node: node, siblingGroup: group, sequenceNode: sequence)) }
+            else if group != nil { facts.objects.append(NSXObject(type: type, path: "", node: node, siblingGroup: group, sequenceNode: sequence)) }
+            if let path { enclosing.append((Int(doc.nodes[node].subtreeEnd), path)) }
+            // Inline rules of a policy: references and sequence numbers, grouped under the policy.
+            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = doc.member(node, "rules"), doc.kind(rules) == .array {
+                let policy = path ?? "#\(node)"
+                for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
+                    let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
+                    if let ruleSequence { facts.sequenceTexts[ruleSequence] = doc.numberText(ruleSequence) }
+                    facts.objects.append(NSXObject(type: "Rule", path: "", node: rule, siblingGroup: policy, sequenceNode: ruleSequence))
+                    gatherReferences(rule, doc, &facts)
+                }
+            }
+            if type == "Rule" || type == "SecurityPolicy" || type == "GatewayPolicy" { gatherReferences(node, doc, &facts) }
+        }
+        return facts
+    }
+
+    static func gatherReferences(_ object: Int, _ doc: JSONDocument, _ facts: inout BundleFacts) {
+        for (key, value) in doc.members(object) where doc.kind(value) == .array {
+            guard let collection = referenceFields[doc.string(key)] else { continue }
+            for element in doc.elements(value) {
+                // ANY, IP addresses, CIDR blocks and ranges are literals, not references.
+                guard let target = doc.stringValue(element), target.hasPrefix("/") else { continue }
+                facts.references.append(Reference(collection: collection, target: target, node: element))
+            }
+        }
+    }
+
+    static func parentPath(_ path: String) -> String {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count > 2 else { return "" }
+        parts.removeLast(2)
+        return parts.joined(separator: "/")
+    }
+}
+
+/// One index over every file of a run (catalogue section 5): dangling references, duplicate
+/// paths, duplicate sequence numbers. Dictionaries keyed by path: linear in the bundle's size.
+struct BundleIndex {
+    let strictReferences: Bool
+
+    func check(_ files: [BundleFacts]) -> [Int: [Issue]] {
+        var issues: [Int: [Issue]] = [:]
+        // Where each path is defined (first definition), and which collections the bundle holds.
+        var definitions: [String: (file: Int, node: Int)] = [:]
+        var idsByCollection: [String: [String]] = [:]
+        var spsObjects: Set<String> = []
+        var spsCollections: Set<String> = []
+        for (f, facts) in files.enumerated() {
+            for object in facts.objects where !object.path.isEmpty {
+                if let first = definitions[object.path] {
+                    let position = first.file == f ? "earlier in this file" : "in another file of this run"
+                    issues[f, default: []].append(Issue(rule: "dup/id", message: "another \(object.type) with the path \(object.path) is defined \(position); ids must be unique under one parent", anchor: object.node, range: 0..<0))
+                } else {
+                    definitions[object.path] = (f, object.node)
+                    if let collection = collectionOf(object.path) { idsByCollection[collection, default: []].append(object.path) }
+                }
+            }
+            for href in facts.spsObjects {
+                spsObjects.insert(href)
+                if let slash = href.lastIndex(of: "/") { spsCollections.insert(String(href[..<slash])) }
+            }
+        }
+        for (f, facts) in files.enumerated() {
+            for reference in facts.references {
+                if reference.collection.hasPrefix("/api/") {
+                    // An SPS reference: {key, meta.href}. Built-in 7x24 time policy -100 always exists.
+                    guard !spsObjects.contains(reference.target), !reference.target.hasSuffix("/-100") else { continue }
+                    if spsCollections.contains(reference.collection) {
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(reference.target) names an object that is not in this run's files", anchor: reference.node, range: 0..<0))
+                    }
+                    continue
+                }
+                guard definitions[reference.target] == nil else { continue }
+                let collection = collectionOf(reference.target) ?? reference.collection
+                if let known = idsByCollection[collection] {
+                    let hint = nearest(reference.target, in: known).map { "; did you mean \($0)?" } ?? ""
+                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(reference.target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
+                } else if strictReferences {
+                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(reference.target) cannot be checked: this run holds no \(collection)", anchor: reference.node, range: 0..<0, level: .note))
+                }
+            }
+            // Two siblings with one sequence number: their order is not deterministic.
+            var seen: [String: Int] = [:]
+            for object in facts.objects {
+                guard let group = object.siblingGroup, let sequence = object.sequenceNode else { continue }
+                let key = object.type + "|" + group + "|" + files[f].sequenceText(sequence)
+                if seen[key] != nil {
+                    issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(files[f].sequenceText(sequence)); their order is not deterministic", anchor: sequence, range: 0..<0))
+                } else {
+                    seen[key] = sequence
+                }
+            }
+        }
+        return issues
+    }
+
+    /// `/infra/domains/d/groups/web` → `groups`.
+    func collectionOf(_ path: String) -> String? {
+        let parts = path.split(separator: "/")
+        return parts.count >= 2 ? String(parts[parts.count - 2]) : nil
+    }
+
+    /// The closest defined path of the same collection, compared by their last segment.
+    func nearest(_ target: String, in candidates: [String]) -> String? {
+        let id = String(target.split(separator: "/").last ?? "")
+        let pool = candidates.count > 2000 ? Array(candidates.prefix(2000)) : candidates
+        return closestMatch(to: id, in: pool.map { String($0.split(separator: "/").last ?? "") }, maxDistance: 3)
+            .flatMap { match in pool.first { $0.hasSuffix("/" + match) } }
+    }
+}
+
+extension BundleFacts {
+    /// Sequence numbers compared by their text; the facts keep node indices only, so the text
+    /// is filled in when facts are gathered.
+    func sequenceText(_ node: Int) -> String { sequenceTexts[node] ?? "" }
+}

@@ -1,0 +1,25 @@
+import Dispatch
+
+/// `map` on every core, results in input order. Each task writes only its own slot.
+enum ParallelMap {
+    static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+        guard items.count > 1 else { return items.map(transform) }
+        return withoutActuallyEscaping(transform) { transform in
+            let slots = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+            slots.initialize(repeating: nil)
+            defer { slots.deallocate() }
+            let box = UncheckedBox(slots: slots, transform: transform, items: items)
+            DispatchQueue.concurrentPerform(iterations: items.count) { i in
+                box.slots[i] = box.transform(box.items[i])
+            }
+            return slots.map { $0! }
+        }
+    }
+
+    /// Dispatch wants Sendable closures; the slots are disjoint per index, so sharing is safe.
+    private struct UncheckedBox<T, R>: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<R?>
+        let transform: (T) -> R
+        let items: [T]
+    }
+}
