@@ -19,6 +19,10 @@ let package = Package(
         ),
         // The command line: arguments, files, exit codes.
         .executableTarget(name: "policylint", dependencies: ["PolicyLint"]),
+        // `swift run -c release policylint-bench`: generates exports into a temporary directory
+        // and times the real `policylint` binary on them. Depending on the executable makes
+        // `swift run` build it too, beside the bench.
+        .executableTarget(name: "policylint-bench", dependencies: ["policylint"]),
         // Turns rules/*.json into Swift source at build time, so the packs live inside the
         // binary and a copied executable works without the source tree.
         .executableTarget(name: "RulePackEmbedder"),

@@ -13,6 +13,9 @@ public struct LintOptions: Sendable {
     public var pskMinimumLength = 16
     /// References into collections the bundle does not hold become notes (`--strict-refs`).
     public var strictReferences = false
+    /// The kind of a bare body by file name, from the configuration's `kinds`; `kind` is for
+    /// the other files.
+    public var kindsByFile: [String: String] = [:]
 
     public init(mode: DocumentMode? = nil, kind: String? = nil, tlsProfile: TLSProfile = .intermediate) {
         self.mode = mode
@@ -72,8 +75,9 @@ public struct Linter: Sendable {
         var issues = JSONChecks.syntaxIssues(doc)
         var checked: [String: Int] = [:], unchecked: [String: Int] = [:]
         var facts = BundleFacts()
+        let kind = options.kindsByFile[file] ?? options.kind
         if let root = doc.root {
-            let discovery = Discovery(ruleSet: ruleSet, kind: options.kind)
+            let discovery = Discovery(ruleSet: ruleSet, kind: kind)
             let found = discovery.discover(&context, modeOverride: options.mode)
             context = CheckContext(doc: doc, mode: found.mode, ruleSet: ruleSet, issues: context.issues)
             context.secretRanges = found.secretRanges
@@ -96,7 +100,7 @@ public struct Linter: Sendable {
             for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
             for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
             if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
-                let hint = options.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
+                let hint = kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
                 context.report("discovery/unknown-document",
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
                                at: root)
@@ -134,6 +138,11 @@ public struct Linter: Sendable {
                                   pointer: anchor.map { pointer(to: $0, doc: doc, parents: parents) } ?? "",
                                   start: start, end: end, byteRange: issue.range)
             finding.excerpt = excerpt(issue.range, lines: lines, doc: doc, secretRanges: secretRanges)
+            if var fix = issue.fix {
+                fix.start = lines.position(of: fix.edit.range.lowerBound)
+                fix.end = lines.position(of: fix.edit.range.upperBound)
+                finding.fix = fix
+            }
             finding.valueHash = valueHash(anchor.map { doc.range($0) } ?? issue.range, doc: doc, secretRanges: secretRanges)
             findings.append(finding)
         }

@@ -82,6 +82,8 @@ struct PolicyLintCommand {
             }
             print(RuleDocumentation.explain(rule), terminator: "")
             exit(0)
+        case .fix:
+            exit(runFix(arguments, ruleSet: ruleSet))
         case .lint:
             break
         }
@@ -142,17 +144,46 @@ struct PolicyLintCommand {
             return [UInt8](data)
         }
 
+        // The configuration: --config FILE, or the nearest .policylint.json from here upward.
+        // Globs and baseline paths are relative to their file's folder, resolved like the
+        // working directory (physical paths), so both sides compare.
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        func realFolder(of path: String) -> String {
+            realPath(ProjectPath.folder(of: ProjectPath.absolute(path, workingDirectory: workingDirectory)))
+        }
+        func isFile(_ path: String) -> Bool {
+            var isDirectory = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory
+        }
+        var configuration: Configuration?
+        if let found = arguments.configFile.map({ (path: $0, shown: $0) }) ?? Configuration.search(from: workingDirectory, exists: isFile) {
+            guard let data = FileManager.default.contents(atPath: found.path) else { fail("cannot read the configuration \(found.shown)") }
+            do {
+                configuration = try Configuration.load(file: found.shown, folder: realFolder(of: found.path), bytes: [UInt8](data), ruleSet: ruleSet)
+            } catch let error as ConfigurationError {
+                fail("broken configuration: \(error.description)")
+            } catch {
+                fail("broken configuration: \(error)")
+            }
+        }
+
+        // Lint on every core; results keep the input order.
+        let paths = inputs
+        let names = paths.map(displayName)
+
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
         if let kind = arguments.kind, ruleSet.types[kind] == nil {
             let kinds = ruleSet.types.keys.filter { $0.hasPrefix("sps.") }.sorted()
             fail("unknown kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")
         }
+        if let configuration {
+            // The command line wins: --kind names every file's kind, --tls-profile the profile.
+            configuration.configure(&options, files: arguments.kind == nil ? names : [], workingDirectory: workingDirectory)
+            if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
+        }
         let linter = Linter(ruleSet: ruleSet, options: options)
 
-        // Lint on every core; results keep the input order.
-        let paths = inputs
-        let names = paths.map(displayName)
         let contents = ParallelRead.read(paths, readAll)
         var readable: [(name: String, bytes: [UInt8])] = []
         for (i, bytes) in contents.enumerated() {
@@ -161,8 +192,40 @@ struct PolicyLintCommand {
                 writeStandardError("policylint: \(terminalSafe(paths[i])): cannot read the file\n")
             }
         }
-        let reports = linter.lint(bundle: readable)
-        let run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion)
+        var reports = linter.lint(bundle: readable)
+        if let configuration {
+            reports = configuration.suppress(reports, workingDirectory: workingDirectory, today: localToday(), linter: linter)
+        }
+
+        // The baseline: findings it holds are left out; with --write-baseline, the current
+        // findings become the baseline (and so none of them is reported).
+        var baselined = 0
+        var goneFromBaseline: [Baseline.Entry] = []
+        if let path = arguments.baseline {
+            guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read the baseline \(path)") }
+            let baseline: Baseline
+            do { baseline = try Baseline.load(file: path, bytes: [UInt8](data)) } catch let error as ConfigurationError {
+                fail("broken baseline: \(error.description)")
+            } catch {
+                fail("broken baseline: \(error)")
+            }
+            let applied = baseline.apply(to: reports, folder: realFolder(of: path), workingDirectory: workingDirectory)
+            goneFromBaseline = applied.gone
+            if arguments.writeBaseline == nil { reports = applied.reports; baselined = applied.baselined }
+        }
+        if let path = arguments.writeBaseline {
+            let folder = realFolder(of: path)
+            let baseline = Baseline(reports: reports, folder: folder, workingDirectory: workingDirectory)
+            do { try writeFileAtomically(path, Array(baseline.render().utf8)) } catch { fail("cannot write \(path)") }
+            let n = baseline.entries.count
+            writeStandardError("policylint: wrote \(n) finding\(n == 1 ? "" : "s") to the baseline \(terminalSafe(path))\n")
+            let applied = baseline.apply(to: reports, folder: folder, workingDirectory: workingDirectory)
+            reports = applied.reports
+            baselined = applied.baselined
+        }
+
+        var run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion)
+        run.baselinedCount = baselined
 
         func cwdURI() -> String {
             uriEncodedDirectory(FileManager.default.currentDirectoryPath)
@@ -173,9 +236,11 @@ struct PolicyLintCommand {
             case .text:
                 let env = ProcessInfo.processInfo.environment
                 let color = toTerminal && isatty(1) != 0 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
-                return TextReporter(color: color).render(run)
-            case .sarif: return SarifReporter(baseURI: cwdURI()).render(run)
-            case .json: return JSONReporter().render(run)
+                return TextReporter(color: color, showSuppressed: arguments.showSuppressed).render(run)
+            case .sarif: return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed).render(run)
+            case .json: return JSONReporter(showSuppressed: arguments.showSuppressed).render(run)
+            case .github: return GitHubReporter().render(run)
+            case .junit: return JUnitReporter(failLevel: arguments.failLevel, showSuppressed: arguments.showSuppressed).render(run)
             case .markdown: return ""  // the argument parser allows markdown only for `rules`
             }
         }
@@ -191,8 +256,62 @@ struct PolicyLintCommand {
         }
         if let sarif = arguments.sarifOutput { write(render(.sarif, toTerminal: false), to: sarif) }
 
+        if arguments.baselineStrict && !goneFromBaseline.isEmpty {
+            let n = goneFromBaseline.count
+            var message = "policylint: --baseline-strict: \(n) finding\(n == 1 ? "" : "s") of the baseline \(n == 1 ? "is" : "are") gone (fixed, or changed so \(n == 1 ? "it no longer matches" : "they no longer match")); "
+            message += "write it anew with --write-baseline \(terminalSafe(arguments.baseline ?? "FILE")) so that it only shrinks:\n"
+            for e in goneFromBaseline { message += "  \(terminalSafe(e.file)) [\(e.rule)] \(terminalSafe(e.pointer.isEmpty ? "(document)" : e.pointer))\n" }
+            writeStandardError(message)
+        }
+
         if !unreadable.isEmpty { exit(2) }
-        exit(run.findings.contains { arguments.fails(on: $0.level) } ? 1 : 0)
+        // Suppressed findings never fail a run; that is what an ignore is for.
+        let failing = run.findings.contains { $0.suppression == nil && arguments.fails(on: $0.level) }
+        exit(failing || (arguments.baselineStrict && !goneFromBaseline.isEmpty) ? 1 : 0)
 
     }
+}
+
+/// Today in the local time zone: an ignore that `expires` on a day works until that day ends
+/// where its author is.
+func localToday() -> CalendarDate {
+    var now = time(nil)
+    var parts = tm()
+    localtime_r(&now, &parts)
+    return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+}
+
+/// `policylint fix`: without --in-place it lists what it would change (never the file's
+/// content, which may hold secrets); with it, it writes each file atomically.
+func runFix(_ arguments: Arguments, ruleSet: RuleSet) -> Int32 {
+    let fixer = Fixer(ruleSet: ruleSet, options: LintOptions(kind: arguments.kind, tlsProfile: arguments.tlsProfile))
+    var status: Int32 = 0
+    for path in arguments.paths {
+        guard path != "-", let data = FileManager.default.contents(atPath: path) else {
+            writeStandardError("policylint: \(terminalSafe(path)): cannot read the file\n")
+            status = 2
+            continue
+        }
+        let shown = terminalSafe(path)
+        switch fixer.fix(file: path, bytes: [UInt8](data)) {
+        case .unchanged:
+            print("\(shown): nothing to fix")
+        case .refused(let reason):
+            print("\(shown): not fixed: \(reason)")
+            status = max(status, 1)
+        case .fixed(let bytes, let fixes):
+            for fix in fixes { print("\(shown):\(terminalSafe(fix))") }
+            if arguments.inPlace {
+                do { try writeFileAtomically(path, bytes) } catch {
+                    writeStandardError("policylint: cannot write \(shown)\n")
+                    status = 2
+                    continue
+                }
+                print("\(shown): \(fixes.count) fix\(fixes.count == 1 ? "" : "es") applied")
+            } else {
+                print("\(shown): \(fixes.count) fix\(fixes.count == 1 ? "" : "es") available; run with --in-place to apply")
+            }
+        }
+    }
+    return status
 }

@@ -10,6 +10,8 @@ struct Issue {
     var range: Range<Int>
     /// A level other than the rule's (a `--strict-refs` note).
     var level: Level? = nil
+    /// A safe, mechanical repair (`policylint fix`, SARIF `fixes`).
+    var fix: Fix? = nil
 }
 
 /// What the checks of one document share: the document, its mode, and the issues found.
@@ -32,6 +34,12 @@ struct CheckContext {
     /// A finding about a member as a whole: the pointer names the value, the range the key.
     mutating func report(_ rule: String, _ message: String, key: Int, value: Int) {
         issues.append(Issue(rule: rule, message: message, anchor: value, range: doc.range(key)))
+    }
+
+    /// Gives the last reported issue a safe fix.
+    mutating func attachFix(_ edit: TextEdit, _ description: String) {
+        guard !issues.isEmpty else { return }
+        issues[issues.count - 1].fix = Fix(description: description, edit: edit)
     }
 
     /// A short, safe rendering of a value for a message: strings quoted and cut, secrets never.

@@ -22,6 +22,7 @@ struct SchemaChecker {
                 context.report("schema/readonly-field",
                                "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
                                key: key, value: value)
+                context.attachFix(TextEdit.removingMember(key: key, value: value, in: context.doc), "remove '\(name)'")
             }
             if let deprecated = field.deprecated {
                 context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)
@@ -110,6 +111,10 @@ struct SchemaChecker {
             }
             let list = allowed.count <= 12 ? allowed.joined(separator: ", ") : allowed.prefix(12).joined(separator: ", ") + ", …"
             context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which is not allowed (allowed: \(list))\(hint)", at: value)
+            // Off only by case: the intended value is certain, so this is a safe fix.
+            if let exact = allowed.first(where: { $0.lowercased() == text.lowercased() }) {
+                context.attachFix(TextEdit(range: context.doc.range(value), replacement: JSONText.quoted(exact)), "write '\(exact)'")
+            }
             return
         }
         if let replacement = field.deprecatedValues[text] {

@@ -1,7 +1,7 @@
 /// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
 public struct Arguments: Sendable, Equatable {
-    public enum Command: String, Sendable { case lint, rules, explain }
-    public enum Format: String, Sendable, CaseIterable { case text, sarif, json, markdown }
+    public enum Command: String, Sendable { case lint, rules, explain, fix }
+    public enum Format: String, Sendable, CaseIterable { case text, sarif, json, github, junit, markdown }
     public enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
 
     public var command: Command = .lint
@@ -15,7 +15,19 @@ public struct Arguments: Sendable, Equatable {
     public var failOn: FailLevel = .error
     public var tlsProfile: TLSProfile = .intermediate
     public var strictReferences = false
+    /// `fix --in-place`: write the fixed files; without it, only say what would change.
+    public var inPlace = false
     public var stdinFilename: String?
+    /// `--config FILE`; nil: `.policylint.json` found from the working directory upward.
+    public var configFile: String?
+    public var baseline: String?
+    public var writeBaseline: String?
+    /// Also fail when findings of the baseline are gone, so the baseline only shrinks.
+    public var baselineStrict = false
+    public var showSuppressed = false
+    public var omitSuppressed = false
+    /// The options given on the command line: they win over the configuration file.
+    public var given: Set<String> = []
     public var showVersion = false
     public var showHelp = false
     /// For `explain`.
@@ -24,8 +36,9 @@ public struct Arguments: Sendable, Equatable {
     public init() {}
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
-    static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile"]
-    static let flags = ["--version", "--help", "-h", "--strict-refs"]
+    static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
+                               "--config", "--baseline", "--write-baseline"]
+    static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
     public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
         var a = Arguments()
@@ -47,9 +60,14 @@ public struct Arguments: Sendable, Equatable {
             }
             if flags.contains(name) {
                 guard inlineValue == nil else { throw UsageError("\(name) takes no value") }
+                a.given.insert(name)
                 switch name {
                 case "--version": a.showVersion = true
                 case "--strict-refs": a.strictReferences = true
+                case "--baseline-strict": a.baselineStrict = true
+                case "--show-suppressed": a.showSuppressed = true
+                case "--omit-suppressed": a.omitSuppressed = true
+                case "--in-place": a.inPlace = true
                 default: a.showHelp = true
                 }
                 continue
@@ -59,6 +77,7 @@ public struct Arguments: Sendable, Equatable {
                 throw UsageError("unknown option \(name)\(hint)")
             }
             guard let value = inlineValue ?? rest.popFirst() else { throw UsageError("\(name) needs a value") }
+            a.given.insert(name)
             func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws(UsageError) -> T where T.RawValue == String {
                 guard let v = T(rawValue: value) else {
                     throw UsageError("\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
@@ -79,18 +98,34 @@ public struct Arguments: Sendable, Equatable {
             case "--fail-on": a.failOn = try choice(FailLevel.self)
             case "--stdin-filename": a.stdinFilename = value
             case "--tls-profile": a.tlsProfile = try choice(TLSProfile.self)
+            case "--config": a.configFile = value
+            case "--baseline": a.baseline = value
+            case "--write-baseline": a.writeBaseline = value
             default: break
             }
         }
         if a.format == .markdown && a.command != .rules { throw UsageError("--format markdown is only for 'policylint rules'") }
+        if [.github, .junit].contains(a.format) && a.command != .lint { throw UsageError("--format \(a.format.rawValue) is only for linting") }
+        if a.baselineStrict && a.baseline == nil { throw UsageError("--baseline-strict needs --baseline FILE") }
         if !a.showHelp && !a.showVersion {
             switch a.command {
+            case .fix where a.paths.isEmpty: throw UsageError("fix needs files: policylint fix [--in-place] <file>...")
             case .lint where a.paths.isEmpty: throw UsageError("no path given: policylint [lint] [options] <path>... (use - for standard input)")
             case .explain where a.ruleID == nil: throw UsageError("explain needs a rule id, e.g. policylint explain nsx/sequence-range")
             default: break
             }
         }
         return a
+    }
+
+    /// The least level that makes the exit code 1; nil for `--fail-on none`.
+    public var failLevel: Level? {
+        switch failOn {
+        case .none: nil
+        case .note: .note
+        case .warning: .warning
+        case .error: .error
+        }
     }
 
     /// Whether findings at this level make the exit code 1.
@@ -110,10 +145,12 @@ public struct Arguments: Sendable, Equatable {
       policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
       policylint rules [--format text|json|markdown]
       policylint explain <rule-id>
+      policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
+                                               case of enum values: turns an export into a PUT body
       policylint --version | --help
 
     Options:
-      --format text|sarif|json           output format (default text)
+      --format text|sarif|json|github|junit   output format (default text)
       --output FILE                      write the report to FILE instead of standard output
       --sarif FILE                       also write SARIF to FILE
       --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
@@ -123,6 +160,12 @@ public struct Arguments: Sendable, Equatable {
       --rules DIR                        load extra rule packs from DIR (repeatable)
       --strict-refs                      references into collections absent from the run become notes
       --stdin-filename NAME              the name to report for -
+      --config FILE                      configuration (default: .policylint.json from here upward)
+      --baseline FILE                    report only findings the baseline does not hold
+      --write-baseline FILE              write the current findings as a baseline
+      --baseline-strict                  also fail when baselined findings are gone
+      --show-suppressed                  show findings the configuration suppresses (text, json, junit)
+      --omit-suppressed                  leave suppressed findings out of SARIF
 
     Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
     2 usage error, unreadable path, broken rule pack or configuration.

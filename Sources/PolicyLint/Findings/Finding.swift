@@ -32,6 +32,11 @@ public struct Finding: Sendable {
     /// A stable hash of the offending value (secrets hashed, never shown), for baselines and
     /// SARIF fingerprints that survive moved lines.
     public var valueHash: String
+    /// Set when an ignore in the configuration covers the finding: kept, not deleted, so SARIF
+    /// can carry it as suppressed; it never counts towards the exit code.
+    public var suppression: Suppression?
+    /// A safe fix, when the rule has one.
+    public var fix: Fix?
 
     public init(ruleID: String, level: Level, message: String, file: String, pointer: String,
                 start: SourcePosition, end: SourcePosition, byteRange: Range<Int>,

@@ -1,11 +1,13 @@
 /// Findings as a plain JSON array, for scripts.
 public struct JSONReporter {
-    public init() {}
+    /// Include the findings an ignore suppresses (`--show-suppressed`), with `suppressed`.
+    public var showSuppressed: Bool
+    public init(showSuppressed: Bool = false) { self.showSuppressed = showSuppressed }
 
     public func render(_ run: RunResult) -> String {
         var w = JSONText()
         w.array { w in
-            for f in run.findings {
+            for f in run.shownFindings(showSuppressed: showSuppressed) {
                 w.object { w in
                     w.field("file", f.file)
                     w.field("line", f.start.line)
@@ -16,6 +18,10 @@ public struct JSONReporter {
                     w.field("rule", f.ruleID)
                     w.field("message", f.message)
                     w.field("pointer", f.pointer)
+                    if let suppression = f.suppression {
+                        w.key("suppressed")
+                        w.object { w in w.field("reason", suppression.reason); w.field("by", suppression.source) }
+                    }
                 }
             }
         }

@@ -3,6 +3,8 @@ public struct RunResult: Sendable {
     public var files: [FileReport]
     public var ruleSet: RuleSet
     public var toolVersion: String
+    /// Findings left out because the baseline holds them (`--baseline`).
+    public var baselinedCount = 0
 
     public init(files: [FileReport], ruleSet: RuleSet, toolVersion: String) {
         self.files = files
@@ -13,7 +15,15 @@ public struct RunResult: Sendable {
     /// All findings in report order: by file, then position.
     public var findings: [Finding] { files.flatMap(\.findings).sorted(by: Finding.reportOrder) }
 
-    public func count(_ level: Level) -> Int { files.reduce(0) { $0 + $1.findings.filter { $0.level == level }.count } }
+    /// Findings no ignore covers, by level: what the counts and the exit code are about.
+    public func count(_ level: Level) -> Int { files.reduce(0) { $0 + $1.findings.filter { $0.level == level && $0.suppression == nil }.count } }
+
+    public var suppressedCount: Int { files.reduce(0) { $0 + $1.findings.filter { $0.suppression != nil }.count } }
+
+    /// The findings a report for people or scripts shows: suppressed ones only when asked.
+    public func shownFindings(showSuppressed: Bool) -> [Finding] {
+        showSuppressed ? findings : findings.filter { $0.suppression == nil }
+    }
 
     public var checkedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.checkedTypes, uniquingKeysWith: +) } }
     public var uncheckedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.uncheckedTypes, uniquingKeysWith: +) } }

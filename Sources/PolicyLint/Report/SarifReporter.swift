@@ -3,7 +3,10 @@
 public struct SarifReporter {
     /// The working directory as a `file://` URI ending in `/`, for `originalUriBaseIds`.
     public var baseURI: String?
-    public init(baseURI: String? = nil) { self.baseURI = baseURI }
+    /// Leave suppressed findings out (`--omit-suppressed`): code scanning does not honour SARIF
+    /// suppressions, so there they would show as open alerts.
+    public var omitSuppressed: Bool
+    public init(baseURI: String? = nil, omitSuppressed: Bool = false) { self.baseURI = baseURI; self.omitSuppressed = omitSuppressed }
 
     public func render(_ run: RunResult) -> String {
         let ruleIDs = run.ruleSet.ruleOrder
@@ -39,7 +42,7 @@ public struct SarifReporter {
                     w.field("columnKind", "unicodeCodePoints")
                     w.key("results")
                     w.array { w in
-                        for finding in run.findings { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
+                        for finding in run.findings where !(omitSuppressed && finding.suppression != nil) { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
                     }
                 }
             }
@@ -99,8 +102,44 @@ public struct SarifReporter {
                     w.array { w in w.object { w in w.field("fullyQualifiedName", finding.pointer); w.field("kind", "member") } }
                 }
             }
+            if let fix = finding.fix {
+                w.key("fixes")
+                w.array { w in
+                    w.object { w in
+                        w.key("description"); w.object { w in w.field("text", fix.description) }
+                        w.key("artifactChanges")
+                        w.array { w in
+                            w.object { w in
+                                w.key("artifactLocation")
+                                w.object { w in
+                                    w.field("uri", uriReference(finding.file))
+                                    if baseURI != nil && !finding.file.hasPrefix("/") { w.field("uriBaseId", "%SRCROOT%") }
+                                }
+                                w.key("replacements")
+                                w.array { w in
+                                    w.object { w in
+                                        w.key("deletedRegion")
+                                        w.object { w in
+                                            w.field("startLine", fix.start.line)
+                                            w.field("startColumn", fix.start.column)
+                                            w.field("endLine", fix.end.line)
+                                            w.field("endColumn", fix.end.column)
+                                        }
+                                        w.key("insertedContent"); w.object { w in w.field("text", fix.edit.replacement) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             w.key("partialFingerprints")
             w.object { w in w.field("primaryLocationLineHash", fingerprint(finding)) }
+            if let suppression = finding.suppression {
+                // External: the justification lives in .policylint.json, not beside the finding.
+                w.key("suppressions")
+                w.array { w in w.object { w in w.field("kind", "external"); w.field("justification", suppression.reason) } }
+            }
         }
     }
 

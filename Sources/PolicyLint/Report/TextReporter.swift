@@ -2,7 +2,9 @@
 /// and a closing summary. The only reporter that knows about colour.
 public struct TextReporter {
     public var color: Bool
-    public init(color: Bool) { self.color = color }
+    /// Show the findings an ignore suppresses (`--show-suppressed`), marked with its reason.
+    public var showSuppressed: Bool
+    public init(color: Bool, showSuppressed: Bool = false) { self.color = color; self.showSuppressed = showSuppressed }
 
     func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
@@ -12,10 +14,14 @@ public struct TextReporter {
 
     public func render(_ run: RunResult) -> String {
         var out = ""
-        for finding in run.findings {
+        for finding in run.shownFindings(showSuppressed: showSuppressed) {
             out += paint("\(terminalSafe(finding.file)):\(finding.start.line):\(finding.start.column):", "1")
             out += " " + paint(finding.level.rawValue, levelCode(finding.level))
-            out += " [\(finding.ruleID)] \(terminalSafe(finding.message))\n"
+            out += " [\(finding.ruleID)] \(terminalSafe(finding.message))"
+            if let suppression = finding.suppression {
+                out += " " + paint("(suppressed by \(terminalSafe(suppression.source)): \(terminalSafe(suppression.reason)))", "2")
+            }
+            out += "\n"
             if let excerpt = finding.excerpt {
                 let number = String(finding.start.line)
                 let gutter = String(repeating: " ", count: number.count)
@@ -31,10 +37,15 @@ public struct TextReporter {
     public func summary(_ run: RunResult) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let errors = run.count(.error), warnings = run.count(.warning), notes = run.count(.note)
-        let withFindings = run.files.filter { !$0.findings.isEmpty }.count
-        var out = run.findings.isEmpty ? "" : "\n"
+        let withFindings = run.files.filter { $0.findings.contains { $0.suppression == nil } }.count
+        var out = run.shownFindings(showSuppressed: showSuppressed).isEmpty ? "" : "\n"
         out += "\(plural(errors, "error")), \(plural(warnings, "warning")), \(plural(notes, "note")) in \(plural(run.files.count, "file"))"
-        out += withFindings > 0 ? " (\(withFindings) with findings)\n" : "\n"
+        out += withFindings > 0 ? " (\(withFindings) with findings)" : ""
+        // What was left out, so a clean-looking report never hides that something was accepted.
+        var hidden: [String] = []
+        if run.suppressedCount > 0 { hidden.append("\(run.suppressedCount) suppressed by the configuration\(showSuppressed ? "" : " (--show-suppressed shows them)")") }
+        if run.baselinedCount > 0 { hidden.append("\(run.baselinedCount) in the baseline") }
+        out += hidden.isEmpty ? "\n" : "; " + hidden.joined(separator: ", ") + "\n"
         func list(_ types: [String: Int]) -> String {
             types.sorted { $0.key < $1.key }.map { "\(terminalSafe($0.key)) ×\($0.value)" }.joined(separator: ", ")
         }
