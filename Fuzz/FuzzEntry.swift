@@ -1,9 +1,14 @@
 // libFuzzer entry point over the parser and the whole engine. Not part of the SwiftPM package:
 // scripts/fuzz.sh compiles it together with Sources/PolicyLint/**/*.swift and the embedded rule
 // packs into one module with `swiftc -sanitize=fuzzer,address -parse-as-library`.
+//
+// Beyond "no crash", each input is held to what the reports promise: every node and finding
+// lies inside the input, a parser problem always becomes its json/* finding, no control
+// character from the input reaches the text, GitHub or JUnit report raw, and the JSON and SARIF
+// reports are themselves valid JSON.
 
 /// Built once: loading the packs is slow and not what is being fuzzed.
-nonisolated(unsafe) let fuzzLinter: Linter = {
+let fuzzLinter: Linter = {
     do {
         return Linter(ruleSet: try RuleSet.builtIn())
     } catch {
@@ -11,21 +16,40 @@ nonisolated(unsafe) let fuzzLinter: Linter = {
     }
 }()
 
+/// The reporters get a rule set without rules: SARIF would otherwise spend most of each run
+/// writing the same rule metadata, which no input changes.
+let fuzzReportRules: RuleSet = {
+    do { return try RuleSet(packs: []) } catch { fatalError("an empty rule set does not load: \(error)") }
+}()
+
+func requireNoRawControlCharacters(_ report: String, _ format: String) {
+    for scalar in report.unicodeScalars where scalar != "\n" {
+        precondition(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) && !isBidiControl(scalar),
+                     "a raw control character U+\(hex(scalar.value, width: 4)) in the \(format) report")
+    }
+}
+
+func requireValidJSON(_ report: String, _ format: String) {
+    let doc = JSONParser.parse(Array(report.utf8))
+    precondition(doc.problems.isEmpty && doc.isComplete, "the \(format) report is not valid JSON: \(doc.problems.first!.message)")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
 
-    // The parser alone: every node and problem must lie inside the input.
+    // The parser alone: every node and problem lies inside the input.
     let doc = JSONParser.parse(bytes)
     for (i, node) in doc.nodes.enumerated() {
-        precondition(node.start <= node.end || node.isTruncated, "node \(i) ends before it starts")
+        precondition(node.start <= node.end, "node \(i) ends before it starts")
         precondition(Int(node.end) <= bytes.count, "node \(i) ends past the input")
         precondition(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= doc.nodes.count, "node \(i) has a bad subtree end")
     }
     for problem in doc.problems {
-        precondition(problem.offset >= 0 && problem.offset <= bytes.count, "a problem outside the input")
+        precondition(problem.offset >= 0 && problem.offset <= problem.endOffset && problem.endOffset <= bytes.count,
+                     "a problem outside the input: \(problem)")
     }
-    // Decoding every string and number must not trap.
+    // Decoding every string and number does not trap.
     for i in doc.nodes.indices {
         switch doc.kind(i) {
         case .string: _ = doc.string(i)
@@ -34,26 +58,25 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
     }
 
-    // The whole engine: discovery, every check, placing (pointer, position, excerpt) and the
-    // reporters, as the command line runs them.
+    // The whole engine: discovery, every check, placing (pointer, position, excerpt), as the
+    // command line runs it.
     let reports = fuzzLinter.lint(bundle: [("fuzz.json", bytes)])
     for finding in reports[0].findings {
         precondition(finding.start.line >= 1 && finding.start.column >= 1, "a finding at \(finding.start)")
         precondition(finding.start <= finding.end, "a finding that ends before it starts")
     }
-    // When the input is a syntax or encoding error, the first finding says so.
     if let first = doc.problems.first {
-        precondition(reports[0].findings.contains { $0.ruleID == (first.kind == .syntax ? "json/syntax" : "json/encoding") },
-                     "a parser problem without its finding")
+        let rule = first.kind == .syntax ? "json/syntax" : "json/encoding"
+        precondition(reports[0].findings.contains { $0.ruleID == rule && $0.byteRange.lowerBound == first.offset },
+                     "the parser's first problem has no \(rule) finding")
     }
-    let run = RunResult(files: reports, ruleSet: fuzzLinter.ruleSet, toolVersion: "fuzz")
-    let text = TextReporter(color: false).render(run)
-    // Nothing from the input reaches the text report raw: no C0/C1 control but the line break.
-    for scalar in text.unicodeScalars where scalar != "\n" {
-        precondition(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) && !isBidiControl(scalar),
-                     "a control character U+\(hex(scalar.value, width: 4)) in the text report")
-    }
-    _ = JSONReporter().render(run)
-    _ = SarifReporter(baseURI: "file:///fuzz/").render(run)
+
+    // Every reporter; what reaches a terminal or a CI log is free of raw control characters.
+    let run = RunResult(files: reports, ruleSet: fuzzReportRules, toolVersion: "fuzz")
+    requireNoRawControlCharacters(TextReporter(color: false).render(run), "text")
+    requireNoRawControlCharacters(GitHubReporter().render(run), "github")
+    requireNoRawControlCharacters(JUnitReporter().render(run), "junit")
+    requireValidJSON(JSONReporter().render(run), "json")
+    requireValidJSON(SarifReporter(baseURI: "file:///fuzz/").render(run), "sarif")
     return 0
 }

@@ -50,14 +50,24 @@ public struct Linter: Sendable {
 
     /// Lints the files of one run as a bundle: each file is checked on its own (on every core),
     /// then one index over all of them resolves references and finds duplicates across files.
-    public func lint(bundle files: [(name: String, bytes: [UInt8])]) -> [FileReport] {
-        let analyses = ParallelMap.map(files) { analyze(file: $0.name, bytes: $0.bytes) }
+    /// `progress` is called (from any thread) with the byte count of each file once checked.
+    public func lint(bundle files: [(name: String, bytes: [UInt8])], progress: (@Sendable (Int) -> Void)? = nil) -> [FileReport] {
+        let analyses = ParallelMap.map(files) { file in
+            defer { progress?(file.bytes.count) }
+            return analyze(file: file.name, bytes: file.bytes)
+        }
         let extra = BundleIndex(strictReferences: options.strictReferences).check(analyses.map(\.facts))
         return ParallelMap.map(Array(analyses.enumerated())) { i, analysis in
             var report = analysis.report
             report.findings = place(analysis.issues + extra[i, default: []], doc: analysis.doc, file: report.file, secretRanges: analysis.secretRanges)
             return report
         }
+    }
+
+    /// What each of analyze's two parallel halves returns.
+    enum AnalysisPart: @unchecked Sendable {
+        case checks(CheckContext, [String: Int], [String: Int])
+        case facts(BundleFacts)
     }
 
     /// One file parsed, discovered and checked; its issues not yet placed.
@@ -77,35 +87,52 @@ public struct Linter: Sendable {
         var facts = BundleFacts()
         let kind = options.kindsByFile[file] ?? options.kind
         if let root = doc.root {
-            let discovery = Discovery(ruleSet: ruleSet, kind: kind)
-            let found = discovery.discover(&context, modeOverride: options.mode)
-            context = CheckContext(doc: doc, mode: found.mode, ruleSet: ruleSet, issues: context.issues)
-            context.secretRanges = found.secretRanges
-            JSONChecks.duplicateKeys(&context)
-            let checker = SchemaChecker(ruleSet: ruleSet)
-            for resource in found.resources {
-                if let type = resource.type {
-                    checker.check(resource.node, as: type, &context)
-                    for check in resourceChecks where check.typeNames.contains(type.name) { check.check(resource.node, &context) }
+            // A large file's bundle facts are gathered on the other core while it is checked: both
+            // only read the document. Below 1 MB it is not worth a thread (and the files of a
+            // bundle already run in parallel). concurrentPerform runs on the calling thread too,
+            // so this cannot wait for a busy pool.
+            var gathered: BundleFacts?
+            let gatherAside = bytes.count >= 1 << 20
+            let parts = ParallelMap.map(gatherAside ? [false, true] : [false]) { isGather -> AnalysisPart in
+                if isGather { return .facts(BundleFacts.gather(doc)) }
+                var context = context, checked = checked, unchecked = unchecked
+                let discovery = Discovery(ruleSet: ruleSet, kind: kind)
+                let found = discovery.discover(&context, modeOverride: options.mode)
+                context = CheckContext(doc: doc, mode: found.mode, ruleSet: ruleSet, issues: context.issues)
+                context.secretRanges = found.secretRanges
+                JSONChecks.duplicateKeys(&context)
+                let checker = SchemaChecker(ruleSet: ruleSet)
+                for resource in found.resources {
+                    if let type = resource.type {
+                        checker.check(resource.node, as: type, &context)
+                        for check in resourceChecks where check.typeNames.contains(type.name) { check.check(resource.node, &context) }
+                    }
+                    if resource.type == nil || resource.isFallback {
+                        unchecked[resource.typeName, default: 0] += 1
+                    } else {
+                        checked[resource.typeName, default: 0] += 1
+                    }
                 }
-                if resource.type == nil || resource.isFallback {
-                    unchecked[resource.typeName, default: 0] += 1
-                } else {
-                    checked[resource.typeName, default: 0] += 1
+                let tls = TLSHygiene(profile: options.tlsProfile)
+                for object in found.tlsObjects { tls.check(object, &context) }
+                let secrets = SecretChecks(pskMinimumLength: options.pskMinimumLength)
+                for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
+                for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
+                if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
+                    let hint = kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
+                    context.report("discovery/unknown-document",
+                                   "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
+                                   at: root)
+                }
+                return .checks(context, checked, unchecked)
+            }
+            for part in parts {
+                switch part {
+                case .checks(let c, let ch, let un): context = c; checked = ch; unchecked = un
+                case .facts(let f): gathered = f
                 }
             }
-            let tls = TLSHygiene(profile: options.tlsProfile)
-            for object in found.tlsObjects { tls.check(object, &context) }
-            let secrets = SecretChecks(pskMinimumLength: options.pskMinimumLength)
-            for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
-            for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
-            if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
-                let hint = kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
-                context.report("discovery/unknown-document",
-                               "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
-                               at: root)
-            }
-            facts = BundleFacts.gather(doc)
+            facts = gathered ?? BundleFacts.gather(doc)
             issues += context.issues
         }
         let report = FileReport(file: file, byteCount: bytes.count, findings: [], checkedTypes: checked, uncheckedTypes: unchecked)
@@ -134,7 +161,8 @@ public struct Linter: Sendable {
             let start = startCursor.position(of: issue.range.lowerBound)
             var endCursor = startCursor
             let end = endCursor.position(of: issue.range.upperBound)
-            var finding = Finding(ruleID: issue.rule, level: level, message: issue.message, file: file,
+            // Messages quote the input; a cut keeps a 10 MB value from making a 10 MB message.
+            var finding = Finding(ruleID: issue.rule, level: level, message: clipped(issue.message, 2000), file: file,
                                   pointer: anchor.map { pointer(to: $0, doc: doc, parents: parents) } ?? "",
                                   start: start, end: end, byteRange: issue.range)
             finding.excerpt = excerpt(issue.range, lines: lines, doc: doc, secretRanges: secretRanges)
@@ -143,7 +171,14 @@ public struct Linter: Sendable {
                 fix.end = lines.position(of: fix.edit.range.upperBound)
                 finding.fix = fix
             }
-            finding.valueHash = valueHash(anchor.map { doc.range($0) } ?? issue.range, doc: doc, secretRanges: secretRanges)
+            // A finding about a whole object or list (a missing field, a condition) is known by its
+            // rule and pointer alone: hashing every member would make an edit to an unrelated
+            // field look like a new finding to a baseline or to code scanning.
+            if let anchor, doc.kind(anchor) == .object || doc.kind(anchor) == .array {
+                finding.valueHash = valueHash(0..<0, doc: doc, secretRanges: [], container: doc.kind(anchor) == .object ? "object" : "array")
+            } else {
+                finding.valueHash = valueHash(anchor.map { doc.range($0) } ?? issue.range, doc: doc, secretRanges: secretRanges)
+            }
             findings.append(finding)
         }
         return findings.sorted(by: Finding.reportOrder)
@@ -228,11 +263,14 @@ public struct Linter: Sendable {
         return Excerpt(text: text, caretColumn: caretColumn!, caretLength: max(1, caretEnd! - caretColumn!))
     }
 
-    /// FNV-1a of the offending value; a credential contributes only its length.
-    func valueHash(_ range: Range<Int>, doc: JSONDocument, secretRanges: [Range<Int>]) -> String {
+    /// FNV-1a of the offending value; a credential contributes only its length, an object or a
+    /// list (`container`) only its kind.
+    func valueHash(_ range: Range<Int>, doc: JSONDocument, secretRanges: [Range<Int>], container: String? = nil) -> String {
         var hash: UInt64 = 0xcbf29ce484222325
         func mix(_ b: UInt8) { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
-        if secretRanges.contains(where: { $0.overlaps(range) }) {
+        if let container {
+            for b in "container:\(container)".utf8 { mix(b) }
+        } else if secretRanges.contains(where: { $0.overlaps(range) }) {
             for b in "secret:\(range.count)".utf8 { mix(b) }
         } else {
             for i in range.clamped(to: 0..<doc.bytes.count) { mix(doc.bytes[i]) }

@@ -13,10 +13,11 @@ import Glibc
 
 // MARK: - Output and arguments
 
-func say(_ text: String) { print(text); fflush(stdout) }
+func say(_ text: String) { print(text); fflush(nil) }
 
 func fatal(_ text: String) -> Never {
-    fputs("policylint-bench: \(text)\n", stderr)
+    var bytes = Array("policylint-bench: \(text)\n".utf8)
+    _ = write(2, &bytes, bytes.count)
     exit(2)
 }
 
@@ -24,11 +25,15 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let keep = arguments.contains("--keep")
 let quick = arguments.contains("--quick")
 
-/// The directory of this executable, from /proc/self/exe (argv[0] may be relative or bare).
-func executableDirectory() -> String {
+/// This executable, from /proc/self/exe (argv[0] may be relative or bare).
+func executablePath() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    let path = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+    return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+}
+
+func executableDirectory() -> String {
+    let path = executablePath()
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return String(path[..<slash])
 }
@@ -37,7 +42,7 @@ let policylint: String = {
     if let i = arguments.firstIndex(of: "--policylint"), i + 1 < arguments.count { return arguments[i + 1] }
     return executableDirectory() + "/policylint"
 }()
-guard access(policylint, X_OK) == 0 else {
+guard arguments.first == "--generate" || access(policylint, X_OK) == 0 else {
     fatal("no policylint binary at \(policylint); build it first: swift build -c release --product policylint")
 }
 
@@ -51,6 +56,20 @@ func which(_ name: String) -> String? {
 }
 
 // MARK: - Running a subprocess
+
+/// This process's environment, for the children (Swift 6 does not allow reading the C global
+/// `environ`, a shared mutable variable, so it is read from /proc).
+func readEnvironment() -> [UnsafeMutablePointer<CChar>?] {
+    guard let f = fopen("/proc/self/environ", "r") else { return [nil] }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    while true {
+        let c = fgetc(f)
+        if c == EOF { break }
+        bytes.append(UInt8(c))
+    }
+    return bytes.split(separator: 0).map { strdup(String(decoding: $0, as: UTF8.self)) } + [nil]
+}
 
 struct RunResult {
     var seconds: Double
@@ -75,10 +94,11 @@ func run(_ argv: [String], stdoutPath: String = "/dev/null") -> RunResult {
     posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    defer { for p in cArgs { free(p) } }
+    let environment = readEnvironment()
+    defer { for p in cArgs + environment { free(p) } }
     var pid: pid_t = 0
     let start = now()
-    let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
+    let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environment)
     guard spawned == 0 else { fatal("cannot start \(argv[0]): error \(spawned)") }
     var status: Int32 = 0
     var usage = rusage()
@@ -318,13 +338,25 @@ func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + Strin
 func lpad(_ s: String, _ width: Int) -> String { s.count >= width ? s : String(repeating: " ", count: width - s.count) + s }
 func verdict(_ ok: Bool) -> String { ok ? "met" : "MISSED" }
 
+/// `--generate DIR DOMAINS…`: writes the exports (one per domain count), the ~5 KB body and the
+/// 10,000 small bodies (~1–3 KB each, in DIR/many).
+func generate(into dir: String, domainCounts: [Int]) {
+    for domains in domainCounts { write(hierarchicalExport(domains: domains), to: "\(dir)/infra-\(domains).json") }
+    write(policyFile(index: 1, rules: 8), to: "\(dir)/policy-5k.json")
+    mkdir("\(dir)/many", 0o755)
+    for i in 0..<10_000 { write(policyFile(index: i, rules: 1 + i % 5), to: "\(dir)/many/policy-\(i).json") }
+}
+
 // MARK: - The benchmark
+
+if arguments.first == "--generate", arguments.count >= 2 {
+    generate(into: arguments[1], domainCounts: arguments.dropFirst(2).compactMap { Int($0) })
+    exit(0)
+}
 
 var template = Array("/tmp/policylint-bench-XXXXXX".utf8CString)
 guard let made = mkdtemp(&template) else { fatal("cannot create a temporary directory") }
 let dir = String(cString: made)
-defer {}
-
 func cleanUp() {
     if keep { say("generated files kept in \(dir)"); return }
     _ = run(["/bin/rm", "-rf", dir])
@@ -352,26 +384,20 @@ let oneDomain = hierarchicalExport(domains: 1).count
 let baseDomains = max(1, Int((1_000_000 / Double(oneDomain)).rounded()))
 var sizes: [(label: String, domains: Int)] = [("~1 MB", baseDomains), ("~16 MB", baseDomains * 16)]
 if !quick { sizes.append(("~160 MB", baseDomains * 160)) }
-var exports: [(label: String, path: String, bytes: Int)] = []
-for (label, domains) in sizes {
-    let bytes = hierarchicalExport(domains: domains)
-    let path = "\(dir)/infra-\(domains).json"
-    write(bytes, to: path)
-    exports.append((label, path, bytes.count))
+// Generated in a child process: a process started by posix_spawn (vfork) inherits its parent's
+// peak RSS into its own ru_maxrss at exec, so this process must stay small for the peak memory
+// figures to be policylint's own.
+_ = best(of: 1, [executablePath(), "--generate", dir] + sizes.map { String($0.domains) }, accept: [0])
+func fileSize(_ path: String) -> Int {
+    var info = stat()
+    guard stat(path, &info) == 0 else { fatal("missing generated file \(path)") }
+    return Int(info.st_size)
 }
-
-// One ~5 KB policy body, and 10,000 small bodies (~1–3 KB) in one directory.
+let exports = sizes.map { (label: $0.label, path: "\(dir)/infra-\($0.domains).json", bytes: fileSize("\(dir)/infra-\($0.domains).json")) }
 let smallPath = "\(dir)/policy-5k.json"
-let small = policyFile(index: 1, rules: 10)
-write(small, to: smallPath)
+let smallBytes = fileSize(smallPath)
 let manyDir = "\(dir)/many"
-mkdir(manyDir, 0o755)
-var manyBytes = 0
-for i in 0..<10_000 {
-    let bytes = policyFile(index: i, rules: 1 + i % 5)
-    manyBytes += bytes.count
-    write(bytes, to: "\(manyDir)/policy-\(i).json")
-}
+let manyBytes = (0..<10_000).reduce(0) { $0 + fileSize("\(manyDir)/policy-\($1).json") }
 
 // Sanity: the planted defects are reported (SARIF on the smallest export).
 let sarifPath = "\(dir)/check.sarif"
@@ -391,6 +417,9 @@ if let f = fopen(sarifPath, "r") {
     say("planted defects: exit status \(check.exitStatus), " + (missing.isEmpty ? "all \(wanted.count) kinds reported" : "NOT reported: \(missing.joined(separator: ", "))"))
 }
 
+var selfUsage = rusage()
+getrusage(RUSAGE_SELF.rawValue, &selfUsage)
+say("bench process peak RSS \(fixed(Double(selfUsage.ru_maxrss) / 1000, 1)) MB (a floor under every peak below)")
 say("")
 say("policylint --format sarif, end to end (process start included; best of N runs)")
 say("  \(pad("input", 10)) \(lpad("size MB", 9)) \(lpad("seconds", 9)) \(lpad("MB/s", 8)) \(lpad("peak RSS MB", 12)) \(lpad("RSS/input", 10))")
@@ -410,7 +439,7 @@ let smallRun = best(of: 30, [policylint, "--format", "sarif", smallPath])
 let manyRun = best(of: 3, [policylint, "--format", "sarif", manyDir])
 let scaling = times[1] / times[0]
 let sizeRatio = Double(exports[1].bytes) / Double(exports[0].bytes)
-say("  \(pad("5 KB file", 10)) \(lpad(fixed(Double(small.count) / 1000, 1) + " KB", 9)) \(lpad(fixed(smallRun.seconds * 1000, 1) + " ms", 9))   (best of 30)")
+say("  \(pad("5 KB file", 10)) \(lpad(fixed(Double(smallBytes) / 1000, 1) + " KB", 9)) \(lpad(fixed(smallRun.seconds * 1000, 1) + " ms", 9))   (best of 30)")
 say("  \(pad("10k files", 10)) \(lpad(fixed(mb(manyBytes), 1), 9)) \(lpad(fixed(manyRun.seconds, 3), 9)) \(lpad(fixed(mb(manyBytes) / manyRun.seconds, 0), 8)) \(lpad(fixed(mb(manyRun.peakRSS), 1), 12))   (10,000 files in one run)")
 if times.count > 2 {
     say("  scaling: \(fixed(sizeRatio, 1))× input → \(fixed(scaling, 2))× time; \(fixed(Double(exports[2].bytes) / Double(exports[1].bytes), 1))× input → \(fixed(times[2] / times[1], 2))× time")

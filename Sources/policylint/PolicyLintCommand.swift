@@ -17,6 +17,42 @@ func writeStandardError(_ text: String) {
     _ = bytes.withUnsafeMutableBufferPointer { write(2, $0.baseAddress, $0.count) }
 }
 
+/// A whole file, read straight into the array the engine keeps: FileManager's Data and then a
+/// copy into [UInt8] held the file twice (the peak memory of a large export) and copied it once
+/// more. nil when the file cannot be opened or read (a directory, no permission).
+func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { return nil }
+    var failed = false
+    /// Reads into `buffer` until it is full or the file ends; the count read.
+    func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        while count < buffer.count {
+            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if n < 0 { if errno == EINTR { continue }; failed = true; break }
+            if n == 0 { break }
+            count += n
+        }
+        return count
+    }
+    // The size and one byte more: a short read is the whole file (the usual case, one read).
+    let capacity = max(Int(info.st_size), 0) + 1
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in count = fill(buffer) }
+    if failed { return nil }
+    if bytes.count < capacity { return bytes }
+    // The file grew (or reports no size, like a pipe): read on in chunks.
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBufferPointer { fill($0) }
+        if failed { return nil }
+        bytes.append(contentsOf: chunk[0..<n])
+        if n < chunk.count { return bytes }
+    }
+}
+
 /// Reads files on every core; nil for a file that cannot be read.
 enum ParallelRead {
     static func read(_ paths: [String], _ reader: @escaping @Sendable (String) -> [UInt8]?) -> [[UInt8]?] {
@@ -26,6 +62,40 @@ enum ParallelRead {
             slots.withLock { $0[i] = bytes }
         }
         return slots.withLock { $0 }
+    }
+}
+
+/// Progress on stderr for runs longer than a second, only on a terminal and never in CI.
+final class RunProgress: Sendable {
+    struct Counts { var files = 0; var bytes = 0; var done = false; var shown = false }
+    let totalFiles: Int, totalBytes: Int
+    let counts = Mutex(Counts())
+
+    init?(files: Int, bytes: Int) {
+        let env = ProcessInfo.processInfo.environment
+        guard isatty(2) != 0, env["CI"] == nil, env["TERM"] != "dumb" else { return nil }
+        totalFiles = files
+        totalBytes = bytes
+        tick(after: 1.0)
+    }
+
+    func advance(bytes: Int) { counts.withLock { $0.files += 1; $0.bytes += bytes } }
+
+    func tick(after seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            let c = counts.withLock { c -> Counts in
+                if !c.done { c.shown = true }
+                return c
+            }
+            guard !c.done else { return }
+            writeStandardError("\rpolicylint: \(c.files)/\(totalFiles) files, \(c.bytes >> 20)/\(totalBytes >> 20) MiB checked…")
+            tick(after: 0.25)
+        }
+    }
+
+    func finish() {
+        let shown = counts.withLock { c -> Bool in c.done = true; return c.shown }
+        if shown { writeStandardError("\r\u{1B}[K") }
     }
 }
 
@@ -97,8 +167,17 @@ struct PolicyLintCommand {
             if path == "-" { inputs.append(path); return }
             var isDirectory: Bool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                // Found inside a directory, a broken or looping symbolic link matters only if
+                // it would have been linted: like any other entry, only a *.json one.
+                if !explicit && !path.hasSuffix(".json") { return }
                 unreadable.append(path)
-                writeStandardError("policylint: \(terminalSafe(path)): no such file or directory\n")
+                var status = stat()
+                var reason = "no such file or directory"
+                if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK && stat(path, &status) != 0 {
+                    // ENOENT: it points at nothing; ELOOP: it points (in the end) at itself.
+                    reason = "a symbolic link that leads nowhere (\(String(cString: strerror(errno))))"
+                }
+                writeStandardError("policylint: \(terminalSafe(path)): \(reason)\n")
                 return
             }
             guard isDirectory else {
@@ -140,8 +219,7 @@ struct PolicyLintCommand {
                 }
                 return bytes
             }
-            guard let data = FileManager.default.contents(atPath: path) else { return nil }
-            return [UInt8](data)
+            return readFile(path)
         }
 
         // The configuration: --config FILE, or the nearest .policylint.json from here upward.
@@ -192,7 +270,11 @@ struct PolicyLintCommand {
                 writeStandardError("policylint: \(terminalSafe(paths[i])): cannot read the file\n")
             }
         }
-        var reports = linter.lint(bundle: readable)
+        let progress = RunProgress(files: readable.count, bytes: readable.reduce(0) { $0 + $1.bytes.count })
+        var onFileChecked: (@Sendable (Int) -> Void)?
+        if let progress { onFileChecked = { bytes in progress.advance(bytes: bytes) } }
+        var reports = linter.lint(bundle: readable, progress: onFileChecked)
+        progress?.finish()
         if let configuration {
             reports = configuration.suppress(reports, workingDirectory: workingDirectory, today: localToday(), linter: linter)
         }
@@ -240,6 +322,7 @@ struct PolicyLintCommand {
             case .sarif: return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed).render(run)
             case .json: return JSONReporter(showSuppressed: arguments.showSuppressed).render(run)
             case .github: return GitHubReporter().render(run)
+            case .html: return HTMLReporter().render(run)
             case .junit: return JUnitReporter(failLevel: arguments.failLevel, showSuppressed: arguments.showSuppressed).render(run)
             case .markdown: return ""  // the argument parser allows markdown only for `rules`
             }

@@ -63,6 +63,16 @@ struct GoldenTests {
         try Golden.check(JSONReporter().render(run), against: "testdata/golden/samples.findings.json")
     }
 
+    @Test func githubReportOfTheSamples() throws {
+        let run = try Golden.lint(Golden.inputs("testdata/samples"))
+        try Golden.check(GitHubReporter().render(run), against: "testdata/golden/samples.github.txt")
+    }
+
+    @Test func junitReportOfTheSamples() throws {
+        let run = try Golden.lint(Golden.inputs("testdata/samples"))
+        try Golden.check(JUnitReporter().render(run), against: "testdata/golden/samples.junit.xml")
+    }
+
     @Test func colourOnlyWhenAsked() throws {
         let run = try Golden.lint(["testdata/samples/web-policy.put.json"])
         #expect(!TextReporter(color: false).render(run).contains("\u{1B}"))

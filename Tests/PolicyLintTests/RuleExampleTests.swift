@@ -33,10 +33,25 @@ func lintExample(_ example: RuleExample) -> (findings: [Finding], markers: [Sour
     return (reports[reports.count - 1].findings, markers.map { lines.position(of: $0) })
 }
 
+/// The examples of `config/*` rules are configuration files: each is loaded as `.policylint.json`
+/// on a fixed day, and the findings about the configuration itself are what counts.
+func lintConfigurationExample(_ example: RuleExample) -> (findings: [Finding], markers: [SourcePosition]) {
+    let (bytes, markers) = example.bytesAndMarkers()
+    let positions = markers.map { LineIndex(bytes).position(of: $0) }
+    do {
+        let config = try Configuration.load(file: ".policylint.json", folder: "/project", bytes: bytes, ruleSet: builtInRules)
+        let reports = config.suppress([], workingDirectory: "/project", today: CalendarDate(year: 2026, month: 1, day: 1), linter: Linter(ruleSet: builtInRules))
+        return (reports.flatMap(\.findings), positions)
+    } catch {
+        Issue.record("the example is not a valid configuration: \(error)")
+        return ([], positions)
+    }
+}
+
 @Test("every rule example: invalid ones report the rule exactly at each ↓, valid ones do not report it",
       arguments: allExampleCases())
 func ruleExample(_ testCase: RuleExampleCase) {
-    let (findings, markers) = lintExample(testCase.example)
+    let (findings, markers) = testCase.rule.id.hasPrefix("config/") ? lintConfigurationExample(testCase.example) : lintExample(testCase.example)
     let own = findings.filter { $0.ruleID == testCase.rule.id }
     if testCase.example.isValid {
         #expect(own.isEmpty, "valid example reported: \(own.map { "\($0.start.line):\($0.start.column) \($0.message)" })")

@@ -29,7 +29,8 @@ struct BundleFacts {
         "GatewayPolicy": "gateway-policies", "Rule": "rules", "Tier0": "tier-0s", "Tier1": "tier-1s", "Segment": "segments",
         "LocaleServices": "locale-services", "PolicyContextProfile": "context-profiles", "ServiceEntry": "service-entries",
     ]
-    /// Rule and policy fields whose `/…` values are paths of objects in these collections.
+    /// Rule and policy fields whose `/…` values are paths of objects in these collections
+    /// (`gatherReferences` compares the keys as bytes: keep the two in step).
     static let referenceFields: [String: String] = [
         "source_groups": "groups", "destination_groups": "groups", "scope": "groups", "services": "services",
     ]
@@ -40,28 +41,46 @@ struct BundleFacts {
         var enclosing: [(end: Int, path: String)] = []
         for node in 0..<doc.nodes.count where doc.kind(node) == .object {
             while let last = enclosing.last, last.end <= node { enclosing.removeLast() }
-            if let body = doc.member(node, "body"), doc.kind(body) == .object, let meta = doc.member(node, "meta"),
-               let href = doc.member(meta, "href").flatMap(doc.stringValue) {
+            // One pass over the members finds every key this needs (the last of a repeated key,
+            // as `member` does): looking each up by name walked every object's members ten times.
+            var body: Int?, meta: Int?, typeNode: Int?, pathNode: Int?, idNode: Int?, sequenceNode: Int?
+            var categoryNode: Int?, rulesNode: Int?
+            for (k, v) in doc.members(node) {
+                switch doc.decodedLength(k) {
+                case 2: if doc.rawStringIs(k, "id") { idNode = v }
+                case 4:
+                    if doc.rawStringIs(k, "body") { body = v }
+                    else if doc.rawStringIs(k, "meta") { meta = v }
+                    else if doc.rawStringIs(k, "path") { pathNode = v }
+                case 5: if doc.rawStringIs(k, "rules") { rulesNode = v }
+                case 8: if doc.rawStringIs(k, "category") { categoryNode = v }
+                case 13: if doc.rawStringIs(k, "resource_type") { typeNode = v }
+                case 15: if doc.rawStringIs(k, "sequence_number") { sequenceNode = v }
+                default: break
+                }
+            }
+            if let body, doc.kind(body) == .object, let meta, let href = doc.member(meta, "href").flatMap(doc.stringValue) {
                 facts.spsObjects.append(href)
-            } else if doc.member(node, "body") == nil, let meta = doc.member(node, "meta"),
-                      let href = doc.member(meta, "href").flatMap(doc.stringValue), let slash = href.lastIndex(of: "/") {
+            } else if body == nil, let meta, let href = doc.member(meta, "href").flatMap(doc.stringValue), let slash = href.lastIndex(of: "/") {
                 facts.references.append(Reference(collection: String(href[..<slash]), target: href, node: href.isEmpty ? node : doc.member(meta, "href")!))
             }
-            guard let typeNode = doc.member(node, "resource_type"), doc.kind(typeNode) == .string else { continue }
+            guard let typeNode, doc.kind(typeNode) == .string else { continue }
+            // Wrappers (ChildDomain…) are skipped before their type is decoded.
+            if doc.rawStringHasPrefix(typeNode, "Child") { continue }
             let type = doc.string(typeNode)
-            if type.hasPrefix("Child") { continue }
-            var path = doc.member(node, "path").flatMap(doc.stringValue)
-            let id = doc.member(node, "id").flatMap(doc.stringValue)
+            var path = pathNode.flatMap(doc.stringValue)
             if path == nil {
                 if type == "Infra" { path = "/infra" }
                 else if type == "GlobalInfra" { path = "/global-infra" }
-                else if let id, let segment = pathSegments[type], let parent = enclosing.last?.path { path = parent + "/" + segment + "/" + id }
+                else if let id = idNode.flatMap(doc.stringValue), let segment = pathSegments[type], let parent = enclosing.last?.path {
+                    path = parent + "/" + segment + "/" + id
+                }
             }
-            let sequence = doc.member(node, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
+            let sequence = sequenceNode.flatMap { doc.kind($0) == .number ? $0 : nil }
             if let sequence { facts.sequenceTexts[sequence] = doc.numberText(sequence) }
             var group: String?
             if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
-                group = parent + "#" + (doc.member(node, "category").flatMap(doc.stringValue) ?? "")
+                group = parent + "#" + (categoryNode.flatMap(doc.stringValue) ?? "")
             } else if type == "Rule" {
                 group = path.map(parentPath) ?? enclosing.last?.path
             }
@@ -69,7 +88,7 @@ struct BundleFacts {
             else if group != nil { facts.objects.append(NSXObject(type: type, path: "", node: node, siblingGroup: group, sequenceNode: sequence)) }
             if let path { enclosing.append((Int(doc.nodes[node].subtreeEnd), path)) }
             // Inline rules of a policy: references and sequence numbers, grouped under the policy.
-            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = doc.member(node, "rules"), doc.kind(rules) == .array {
+            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = rulesNode, doc.kind(rules) == .array {
                 let policy = path ?? "#\(node)"
                 for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
                     let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
@@ -85,20 +104,32 @@ struct BundleFacts {
 
     static func gatherReferences(_ object: Int, _ doc: JSONDocument, _ facts: inout BundleFacts) {
         for (key, value) in doc.members(object) where doc.kind(value) == .array {
-            guard let collection = referenceFields[doc.string(key)] else { continue }
+            // The key is compared as bytes: decoding and hashing every array member's key to look
+            // it up in `referenceFields` was the bulk of this function.
+            let collection: String
+            if doc.rawStringIs(key, "source_groups") || doc.rawStringIs(key, "destination_groups") || doc.rawStringIs(key, "scope") {
+                collection = "groups"
+            } else if doc.rawStringIs(key, "services") {
+                collection = "services"
+            } else {
+                continue
+            }
             for element in doc.elements(value) {
                 // ANY, IP addresses, CIDR blocks and ranges are literals, not references.
-                guard let target = doc.stringValue(element), target.hasPrefix("/") else { continue }
-                facts.references.append(Reference(collection: collection, target: target, node: element))
+                guard doc.kind(element) == .string, doc.rawStringHasPrefix(element, "/") else { continue }
+                facts.references.append(Reference(collection: collection, target: doc.string(element), node: element))
             }
         }
     }
 
+    /// `/infra/domains/d/groups/g` → `/infra/domains/d`: the path without its last two
+    /// segments ("" when it has fewer than three). Sliced at the last two slashes: splitting
+    /// and joining every rule's path was a tenth of a run.
     static func parentPath(_ path: String) -> String {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count > 2 else { return "" }
-        parts.removeLast(2)
-        return parts.joined(separator: "/")
+        let utf8 = path.utf8
+        guard let last = utf8.lastIndex(of: UInt8(ascii: "/")),
+              let previous = utf8[..<last].lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(path[..<previous])
     }
 }
 
@@ -114,6 +145,7 @@ struct BundleIndex {
         var idsByCollection: [String: [String]] = [:]
         var spsObjects: Set<String> = []
         var spsCollections: Set<String> = []
+        definitions.reserveCapacity(files.reduce(0) { $0 + $1.objects.count })
         for (f, facts) in files.enumerated() {
             for object in facts.objects where !object.path.isEmpty {
                 if let first = definitions[object.path] {
@@ -149,10 +181,13 @@ struct BundleIndex {
                 }
             }
             // Two siblings with one sequence number: their order is not deterministic.
-            var seen: [String: Int] = [:]
+            // Keyed by the three parts as they are: joining them into one string allocated a
+            // new string for every rule.
+            struct SiblingKey: Hashable { var type: String; var group: String; var sequence: String }
+            var seen: [SiblingKey: Int] = [:]
             for object in facts.objects {
                 guard let group = object.siblingGroup, let sequence = object.sequenceNode else { continue }
-                let key = object.type + "|" + group + "|" + files[f].sequenceText(sequence)
+                let key = SiblingKey(type: object.type, group: group, sequence: files[f].sequenceText(sequence))
                 if seen[key] != nil {
                     issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(files[f].sequenceText(sequence)); their order is not deterministic", anchor: sequence, range: 0..<0))
                 } else {
@@ -163,17 +198,39 @@ struct BundleIndex {
         return issues
     }
 
-    /// `/infra/domains/d/groups/web` → `groups`.
+    /// `/infra/domains/d/groups/web` → `groups`: the second-to-last non-empty segment. Found
+    /// by scanning back from the end; splitting every defined path was a fifth of a run.
     func collectionOf(_ path: String) -> String? {
-        let parts = path.split(separator: "/")
-        return parts.count >= 2 ? String(parts[parts.count - 2]) : nil
+        var path = path
+        return path.withUTF8 { utf8 -> String? in
+            let slash = UInt8(ascii: "/")
+            // Segments from the end, skipping empty ones (`a//b/`), as split(separator:) does.
+            var end = utf8.count
+            func segmentBefore() -> Range<Int>? {
+                while end > 0, utf8[end - 1] == slash { end -= 1 }
+                guard end > 0 else { return nil }
+                var start = end
+                while start > 0, utf8[start - 1] != slash { start -= 1 }
+                defer { end = start }
+                return start..<end
+            }
+            guard segmentBefore() != nil, let collection = segmentBefore() else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[collection]), as: UTF8.self)
+        }
     }
 
     /// The closest defined path of the same collection, compared by their last segment.
     func nearest(_ target: String, in candidates: [String]) -> String? {
-        let id = String(target.split(separator: "/").last ?? "")
+        /// The last non-empty segment, as split(separator:).last, without splitting the path.
+        func lastSegment(_ path: String) -> String {
+            var end = path.endIndex
+            while end > path.startIndex, path.utf8[path.utf8.index(before: end)] == UInt8(ascii: "/") { end = path.utf8.index(before: end) }
+            let start = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
+            return String(path[start..<end])
+        }
+        let id = lastSegment(target)
         let pool = candidates.count > 2000 ? Array(candidates.prefix(2000)) : candidates
-        return closestMatch(to: id, in: pool.map { String($0.split(separator: "/").last ?? "") }, maxDistance: 3)
+        return closestMatch(to: id, in: pool.map(lastSegment), maxDistance: 3)
             .flatMap { match in pool.first { $0.hasSuffix("/" + match) } }
     }
 }

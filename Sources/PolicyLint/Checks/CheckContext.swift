@@ -51,7 +51,7 @@ struct CheckContext {
             if secret { return "a string of \(text.unicodeScalars.count) characters" }
             let cut = text.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(77))) + "…" : text
             return "\"\(cut)\""
-        case .number: return doc.numberText(node)
+        case .number: return clippedNumber(doc.numberText(node))
         case .true: return "true"
         case .false: return "false"
         case .null: return "null"
@@ -130,4 +130,17 @@ struct CheckContext {
         case .null: return doc.kind(node) == .null
         }
     }
+}
+
+/// A number's text for a message: a number of thousands of digits is cut, with its length.
+func clippedNumber(_ text: String) -> String {
+    guard text.utf8.count > 40 else { return text }
+    return String(text.prefix(24)) + "…(\(text.utf8.count) characters)"
+}
+
+/// Text from the input for a message, cut to `limit` scalars: a 10 MB key or value never makes
+/// a 10 MB message.
+func clipped(_ text: String, _ limit: Int = 80) -> String {
+    guard text.utf8.count > limit, text.unicodeScalars.count > limit else { return text }
+    return String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
 }

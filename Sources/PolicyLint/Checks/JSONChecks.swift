@@ -48,7 +48,7 @@ enum JSONChecks {
     static func report(_ key: Int, first: Int, _ context: inout CheckContext) {
         let doc = context.doc
         let position = LineIndex.approximateDescription(of: doc.range(first).lowerBound, in: doc.bytes)
-        context.report("json/duplicate-key", "the key '\(doc.string(key))' appears twice in this object (first at \(position)); NSX keeps only one of them",
+        context.report("json/duplicate-key", "the key '\(clipped(doc.string(key)))' appears twice in this object (first at \(position)); NSX keeps only one of them",
                        key: key, value: key + 1)
     }
 

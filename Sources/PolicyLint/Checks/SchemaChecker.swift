@@ -3,18 +3,33 @@
 struct SchemaChecker {
     let ruleSet: RuleSet
 
+    /// Checks an object and, through member types, the objects inside it. Those are queued, not
+    /// recursed into: a pack type may contain itself (a tree of `children`), and a document may
+    /// nest it a million levels deep.
     func check(_ object: Int, as type: TypeSpec, _ context: inout CheckContext) {
+        var pending: [(object: Int, type: TypeSpec)] = [(object, type)]
+        var next = 0
+        while next < pending.count {
+            let (object, type) = pending[next]
+            next += 1
+            checkObject(object, as: type, &context, &pending)
+        }
+    }
+
+    func checkObject(_ object: Int, as type: TypeSpec, _ context: inout CheckContext, _ pending: inout [(object: Int, type: TypeSpec)]) {
         let doc = context.doc
         guard doc.kind(object) == .object else {
             context.report("schema/type", "a \(type.name) must be an object, not \(context.kindName(object))", at: object)
             return
         }
         for (key, value) in doc.members(object) {
-            let name = doc.string(key)
-            guard let field = type.fields[name] else {
+            // The field is found by the key's bytes (see FieldTable); the key is decoded only
+            // for a message about an unknown field.
+            guard let (name, field) = type.fieldTable.field(for: key, in: doc, fallback: type.fields) else {
                 if type.closed {
+                    let name = doc.string(key)
                     let hint = closestMatch(to: name, in: type.fieldOrder).map { "; did you mean '\($0)'?" } ?? ""
-                    context.report("schema/unknown-field", "'\(name)' is not a field of \(type.name)\(hint)", key: key, value: value)
+                    context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)", key: key, value: value)
                 }
                 continue
             }
@@ -27,7 +42,7 @@ struct SchemaChecker {
             if let deprecated = field.deprecated {
                 context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)
             }
-            checkValue(value, field, name: name, parent: object, context: &context)
+            checkValue(value, field, name: name, parent: object, context: &context, pending: &pending)
         }
         if !doc.nodes[object].isTruncated {
             for name in type.required where doc.member(object, name) == nil {
@@ -65,7 +80,8 @@ struct SchemaChecker {
 
     func fill(_ message: String, _ field: String) -> String { message.replacing("{field}", with: field) }
 
-    func checkValue(_ value: Int, _ field: FieldSpec, name: String, parent: Int, context: inout CheckContext) {
+    func checkValue(_ value: Int, _ field: FieldSpec, name: String, parent: Int, context: inout CheckContext,
+                    pending: inout [(object: Int, type: TypeSpec)]) {
         let doc = context.doc
         if let exempt = field.exemptWhen, context.holds(exempt, on: parent) { return }
         if !field.types.isEmpty && !field.types.contains(where: { matches(value, $0, doc) }) {
@@ -77,13 +93,23 @@ struct SchemaChecker {
         }
         switch doc.kind(value) {
         case .string:
+            // Most string fields carry no constraint on the text: decode only when one does.
+            guard field.checksText else { break }
             let text = doc.string(value)
             if field.types.contains(.wholeNumber), let number = Double(text), text.allSatisfy(\.isASCIIDigit) {
-                checkRange(number, display: text, field, name: name, value: value, &context)
+                checkRange(number, display: clippedNumber(text), field, name: name, value: value, &context)
             }
             checkString(text, value, field, name: name, &context)
         case .number:
-            if let number = doc.double(value) { checkRange(number, display: doc.numberText(value), field, name: name, value: value, &context) }
+            // NSX and SPS read integers as 64 bits: a bigger one is rejected whatever the
+            // field's own range says (and a Double comparison could not tell it apart).
+            if field.types.contains(.integer), doc.isIntegerLiteral(value), Int64(doc.numberText(value)) == nil {
+                context.report(field.rule ?? "schema/range",
+                               "'\(name)' is \(context.describe(value)), which does not fit a 64-bit integer (-9,223,372,036,854,775,808 to 9,223,372,036,854,775,807)",
+                               at: value)
+            } else if field.minimum != nil || field.maximum != nil, let number = doc.double(value) {
+                checkRange(number, display: context.describe(value), field, name: name, value: value, &context)
+            }
         case .array:
             let count = doc.count(value)
             if let min = field.minItems, count < min {
@@ -93,11 +119,13 @@ struct SchemaChecker {
                 context.report(field.rule ?? "schema/items", "'\(name)' has \(count) items; at most \(max) \(max == 1 ? "is" : "are") allowed", at: value)
             }
             if let items = field.items {
-                for element in doc.elements(value) { checkValue(element, items, name: name + "[]", parent: parent, context: &context) }
+                // One name for all the elements (it was built again for each of them).
+                let itemName = name + "[]"
+                for element in doc.elements(value) { checkValue(element, items, name: itemName, parent: parent, context: &context, pending: &pending) }
             }
         case .object:
             if let member = field.member, let type = ruleSet.types[member], doc.member(value, "resource_type") == nil {
-                check(value, as: type, &context)
+                pending.append((value, type))
             }
         default: break
         }
@@ -117,16 +145,19 @@ struct SchemaChecker {
             }
             return
         }
-        if let replacement = field.deprecatedValues[text] {
+        if !field.deprecatedValues.isEmpty, let replacement = field.deprecatedValues[text] {
             context.report("schema/deprecated", "\(context.describe(value)) is a deprecated value of '\(name)': \(replacement)", at: value)
         }
-        let length = text.unicodeScalars.count
-        let lengthRule = field.rule ?? "schema/length"
-        let bounds = lengthBounds(field)
-        if let min = field.minLength, length < min {
-            context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(isSecret(field, name) ? " (value not shown)" : ""); \(bounds)", at: value)
-        } else if let max = field.maxLength, length > max {
-            context.report(lengthRule, "'\(name)' is \(length) characters long\(isSecret(field, name) ? " (value not shown)" : ""); \(bounds)", at: value)
+        // Counted and worded only for a field with a length limit (the message was built for
+        // every string value).
+        if field.minLength != nil || field.maxLength != nil {
+            let length = text.unicodeScalars.count
+            let lengthRule = field.rule ?? "schema/length"
+            if let min = field.minLength, length < min {
+                context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))", at: value)
+            } else if let max = field.maxLength, length > max {
+                context.report(lengthRule, "'\(name)' is \(length) characters long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))", at: value)
+            }
         }
         if let pattern = field.pattern, !pattern.matches(text) {
             context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which does not match \(pattern.source)", at: value)

@@ -1,7 +1,7 @@
 /// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
 public struct Arguments: Sendable, Equatable {
     public enum Command: String, Sendable { case lint, rules, explain, fix }
-    public enum Format: String, Sendable, CaseIterable { case text, sarif, json, github, junit, markdown }
+    public enum Format: String, Sendable, CaseIterable { case text, sarif, json, github, junit, html, markdown }
     public enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
 
     public var command: Command = .lint

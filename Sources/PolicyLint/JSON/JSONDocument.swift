@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The kinds of JSON value.
 public enum JSONKind: UInt8, Sendable {
     case object, array, string, number, `true`, `false`, null
@@ -76,18 +80,53 @@ public struct JSONDocument: Sendable {
     }
 
     /// Compares a string node with a Swift string without decoding when it has no escapes.
+    /// Hot (every member lookup by name): the lengths are compared first, then the bytes with
+    /// memcmp, so a miss costs a few instructions and no String is made.
     public func stringEquals(_ node: Int, _ text: String) -> Bool {
         let n = nodes[node]
         guard n.kind == .string else { return false }
         if n.flags & JSONNode.hasEscapes != 0 { return string(node) == text }
         let length = Int(n.end) - Int(n.start) - 2
-        let utf8 = text.utf8
-        return utf8.withContiguousStorageIfAvailable { textBytes -> Bool in
-            guard textBytes.count == length else { return false }
-            let base = Int(n.start) + 1
-            for i in 0..<length where bytes[base + i] != textBytes[i] { return false }
-            return true
-        } ?? (string(node) == text)
+        var text = text
+        guard text.utf8.count == length else { return false }
+        return text.withUTF8 { textBytes in rawBytesEqual(Int(n.start) + 1, textBytes) }
+    }
+
+    /// Whether a string node without escapes holds exactly these bytes (a key compared with a
+    /// name known at compile time: no String is made or hashed).
+    @inline(__always)
+    func rawStringIs(_ node: Int, _ name: StaticString) -> Bool {
+        let n = nodes[node]
+        guard n.kind == .string else { return false }
+        if n.flags & JSONNode.hasEscapes != 0 { return string(node) == name.description }
+        guard Int(n.end) - Int(n.start) - 2 == name.utf8CodeUnitCount else { return false }
+        return rawBytesEqual(Int(n.start) + 1, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// The length in UTF-8 bytes of a key (a string node) once decoded: its raw length unless
+    /// it has escapes. Lets a loop over members dispatch on the length before comparing bytes.
+    @inline(__always)
+    func decodedLength(_ node: Int) -> Int {
+        let n = nodes[node]
+        if n.flags & JSONNode.hasEscapes != 0 { return string(node).utf8.count }
+        return Int(n.end) - Int(n.start) - 2
+    }
+
+    /// Whether a string node starts with these bytes, decoded only when it has escapes.
+    @inline(__always)
+    func rawStringHasPrefix(_ node: Int, _ prefix: StaticString) -> Bool {
+        let n = nodes[node]
+        guard n.kind == .string else { return false }
+        if n.flags & JSONNode.hasEscapes != 0 { return string(node).hasPrefix(prefix.description) }
+        guard Int(n.end) - Int(n.start) - 2 >= prefix.utf8CodeUnitCount else { return false }
+        return rawBytesEqual(Int(n.start) + 1, UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+    }
+
+    /// The input bytes at `offset` equal `other` (the caller has checked the length fits).
+    @inline(__always)
+    func rawBytesEqual(_ offset: Int, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !other.isEmpty else { return true }
+        return bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress! + offset, other.baseAddress!, other.count) == 0 }
     }
 
     /// The decoded text of a string node.
@@ -113,6 +152,20 @@ public struct JSONDocument: Sendable {
     /// The number as a Double (±infinity beyond its range); nil when not a valid number.
     public func double(_ node: Int) -> Double? {
         guard nodes[node].kind == .number, nodes[node].flags & JSONNode.invalidNumber == 0 else { return nil }
+        // Integers of up to 15 digits (sequence numbers, ports, times) are exact in a Double:
+        // read from the bytes, without making a String for Double(_:) to parse.
+        let r = range(node)
+        if r.count <= 16 {
+            var value = 0, digits = 0, negative = false
+            var plain = true
+            for i in r {
+                let b = bytes[i]
+                if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") { value = value * 10 + Int(b - UInt8(ascii: "0")); digits += 1 }
+                else if i == r.lowerBound && b == UInt8(ascii: "-") { negative = true }
+                else { plain = false; break }
+            }
+            if plain && digits > 0 && digits <= 15 { return negative ? -Double(value) : Double(value) }
+        }
         return Double(numberText(node))
     }
 
@@ -172,41 +225,43 @@ public struct MemberSequence: Sequence, IteratorProtocol {
 
 enum JSONStringDecoder {
     /// Decodes the content of a string literal (between its quotes), replacing what cannot be
-    /// decoded with U+FFFD; the parser has already reported it.
+    /// decoded with U+FFFD; the parser has already reported it. Decodes into UTF-8 bytes and
+    /// makes one String at the end: rule packs hold thousands of escaped strings (examples), and
+    /// appending scalar by scalar to a String was most of the start-up time. An escape always
+    /// yields a whole scalar, so repairing invalid UTF-8 once over the whole buffer replaces the
+    /// same bytes as repairing each raw run on its own.
     static func decode(_ content: ArraySlice<UInt8>) -> String {
-        var scalars = String.UnicodeScalarView()
         var utf8: [UInt8] = []
-        func flush() {
-            if !utf8.isEmpty { scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars); utf8.removeAll() }
+        utf8.reserveCapacity(content.count)
+        func append(_ scalar: Unicode.Scalar) {
+            for unit in UTF8.encode(scalar)! { utf8.append(unit) }
         }
         var i = content.startIndex
         while i < content.endIndex {
             let b = content[i]
             guard b == UInt8(ascii: "\\"), i + 1 < content.endIndex else { utf8.append(b); i += 1; continue }
-            flush()
             let e = content[i + 1]
             i += 2
             switch e {
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
             case UInt8(ascii: "u"):
-                guard let unit = hex4(content, i) else { scalars.append("\u{FFFD}"); continue }
+                guard let unit = hex4(content, i) else { append("\u{FFFD}"); continue }
                 i += 4
                 if (0xD800..<0xDC00).contains(unit), i + 1 < content.endIndex, content[i] == UInt8(ascii: "\\"),
                    content[i + 1] == UInt8(ascii: "u"), let low = hex4(content, i + 2), (0xDC00..<0xE000).contains(low) {
                     i += 6
-                    scalars.append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}")
+                    append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}")
                 } else {
-                    scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                    append(Unicode.Scalar(unit) ?? "\u{FFFD}")
                 }
-            default: scalars.append(Unicode.Scalar(e))
+            default: append(Unicode.Scalar(e))
             }
         }
-        flush()
-        return String(scalars)
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     static func hex4(_ bytes: ArraySlice<UInt8>, _ at: Int) -> UInt32? {

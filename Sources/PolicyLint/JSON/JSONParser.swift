@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A byte-level RFC 8259 parser into a flat `JSONDocument`.
 ///
 /// It never recurses (any nesting depth is safe), keeps byte offsets for every value, reports
@@ -60,6 +64,25 @@ func utf8SequenceLength(_ s: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
     }
 }
 
+/// Eight input bytes as one little-endian word (byte `p` lowest).
+@inline(__always)
+private func load8(_ s: UnsafeBufferPointer<UInt8>, _ p: Int) -> UInt64 {
+    UInt64(littleEndian: UnsafeRawPointer(s.baseAddress! + p).loadUnaligned(as: UInt64.self))
+}
+
+/// The high bit of each byte of `w` that is the quote, a backslash, a control character (< 0x20)
+/// or not ASCII (≥ 0x80). The classic SWAR tests ("has zero byte", "has byte less than") may
+/// flag bytes above a flagged one by a borrow, but never below it: the lowest flag is exact.
+@inline(__always)
+private func specialBytes(_ w: UInt64, quotes: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    let q = w ^ quotes, b = w ^ 0x5C5C_5C5C_5C5C_5C5C
+    let isQuote = (q &- ones) & ~q
+    let isBackslash = (b &- ones) & ~b
+    let isControl = (w &- 0x2020_2020_2020_2020) & ~w
+    return (isQuote | isBackslash | isControl | w) & highs
+}
+
 private struct ParserState {
     var nodes: [JSONNode] = []
     var problems: [JSONProblem] = []
@@ -85,6 +108,15 @@ private struct ParserState {
         let n = s.count
         var p = 0
         if n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF { p = 3 }  // a UTF-8 byte order mark
+        // A UTF-16 or UTF-32 byte order mark: the file is not UTF-8 at all, and reading it byte
+        // by byte would only report a confusing syntax error at its first NUL.
+        if let width = foreignByteOrderMark(s) {
+            problem(0, min(n, width == 32 ? 4 : 2),
+                    "the file starts with a UTF-\(width) byte order mark: JSON must be UTF-8 (RFC 8259 section 8.1); convert it, e.g. with 'iconv -f UTF-\(width) -t UTF-8'",
+                    kind: .encoding)
+            isComplete = false
+            return
+        }
         var expect = Expect.value
         var rootDone = false
 
@@ -226,6 +258,15 @@ private struct ParserState {
         }
     }
 
+    /// 16 or 32 when the input starts with a UTF-16 or UTF-32 byte order mark.
+    func foreignByteOrderMark(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = s.count
+        if n >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF { return 32 }
+        if n >= 4 && s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 && s[3] == 0 { return 32 }
+        if n >= 2 && ((s[0] == 0xFE && s[1] == 0xFF) || (s[0] == 0xFF && s[1] == 0xFE)) { return 16 }
+        return nil
+    }
+
     func lastComma(_ s: UnsafeBufferPointer<UInt8>, before p: Int) -> Int {
         var i = p - 1
         while i > 0 && s[i] != comma { i -= 1 }
@@ -266,12 +307,31 @@ private struct ParserState {
     }
 
     /// Skips whitespace, and comments with a finding (they are not JSON but unambiguous to skip).
+    /// Inlined check first: most tokens follow another directly (`":`, `",`), and the call
+    /// itself cost more than the test.
+    @inline(__always)
     mutating func skipWhitespace(_ s: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        if start < s.count, s[start] > 0x20, s[start] != UInt8(ascii: "/") { return start }
+        return skipWhitespaceRun(s, start)
+    }
+
+    mutating func skipWhitespaceRun(_ s: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var p = start
         let n = s.count
         while p < n {
             let c = s[p]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { p += 1; continue }
+            if c == 0x20 {
+                // Indentation: pretty-printed exports are one third spaces, so runs are skipped
+                // eight bytes at a time (the first byte that is not a space ends the run).
+                p += 1
+                while p + 8 <= n {
+                    let x = load8(s, p) ^ 0x2020_2020_2020_2020
+                    if x != 0 { p += x.trailingZeroBitCount >> 3; break }
+                    p += 8
+                }
+                continue
+            }
+            if c == 0x0A || c == 0x0D || c == 0x09 { p += 1; continue }
             if c == UInt8(ascii: "/") && p + 1 < n && (s[p + 1] == UInt8(ascii: "/") || s[p + 1] == UInt8(ascii: "*")) {
                 problem(p, p + 2, "comments are not allowed in JSON; move the remark into a field or the configuration file")
                 if s[p + 1] == UInt8(ascii: "/") {
@@ -294,7 +354,17 @@ private struct ParserState {
         let n = s.count
         var p = start + 1
         var flags: UInt8 = 0
+        let quotes = UInt64(quoteByte) &* 0x0101_0101_0101_0101
         while p < n {
+            // Plain bytes (printable ASCII other than the quote and the backslash) are skipped
+            // eight at a time; the first byte that needs a look is found exactly (see
+            // `specialBytes`), and handled one at a time below.
+            while p + 8 <= n {
+                let special = specialBytes(load8(s, p), quotes: quotes)
+                if special != 0 { p += special.trailingZeroBitCount >> 3; break }
+                p += 8
+            }
+            guard p < n else { break }
             let c = s[p]
             if c == quoteByte { leaf(.string, start, p + 1, flags: flags); return p + 1 }
             if c >= 0x20 && c < 0x80 && c != backslash { p += 1; continue }
@@ -308,11 +378,33 @@ private struct ParserState {
                 case UInt8(ascii: "u"):
                     var digits = 0
                     while digits < 4 && p + 2 + digits < n && JSONStringDecoder.hexDigit(s[p + 2 + digits]) != nil { digits += 1 }
-                    if digits < 4 { problem(p, p + 2 + digits, "invalid escape: '\\u' needs four hexadecimal digits") }
-                    p += 2 + digits
+                    if digits < 4 {
+                        problem(p, p + 2 + digits, "invalid escape: '\\u' needs four hexadecimal digits")
+                        p += 2 + digits
+                        continue
+                    }
+                    // RFC 8259's grammar allows any four digits, but section 8.2 warns that a
+                    // surrogate not in a high+low pair names no character: decoders disagree
+                    // (replace, reject, keep), so what the server stores is unknown. It is an
+                    // encoding error here; a pair is one character.
+                    let unit = hex4(s, p + 2)
+                    if (0xD800...0xDBFF).contains(unit), p + 12 <= n, s[p + 6] == backslash, s[p + 7] == UInt8(ascii: "u"),
+                       (0..<4).allSatisfy({ JSONStringDecoder.hexDigit(s[p + 8 + $0]) != nil }), (0xDC00...0xDFFF).contains(hex4(s, p + 8)) {
+                        p += 12
+                        continue
+                    }
+                    if (0xD800...0xDFFF).contains(unit) {
+                        let half = unit < 0xDC00 ? "high" : "low"
+                        problem(p, p + 6, "lone surrogate '\\u\(hex(unit, width: 4))': a UTF-16 \(half) surrogate without its pair names no character (RFC 8259 section 8.2); write the character itself, or both halves of its pair", kind: .encoding)
+                    }
+                    p += 6
                 default:
                     problem(p, p + 2, "invalid escape '\\\(e >= 0x21 && e < 0x7F ? String(Character(Unicode.Scalar(e))) : describeByte(s, p + 1))'; JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
-                    p += e == 0x0A || e == 0x0D ? 1 : 2
+                    // A line break ends the string (reported there). A non-ASCII character is
+                    // skipped whole: stepping into the middle of it would report its
+                    // continuation bytes as invalid UTF-8; an invalid byte is left to the
+                    // UTF-8 check below.
+                    if e == 0x0A || e == 0x0D { p += 1 } else if e >= 0x80 { p += 1 + (utf8SequenceLength(s, p + 1) ?? 0) } else { p += 2 }
                 }
                 continue
             }
@@ -331,6 +423,13 @@ private struct ParserState {
         }
         problem(start, p, "unterminated string: no closing '\(quoteByte == quote ? "\"" : "'")' on this line")
         return nil
+    }
+
+    /// The value of four hexadecimal digits the caller has checked.
+    func hex4(_ s: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for i in at..<at + 4 { value = value << 4 | UInt32(JSONStringDecoder.hexDigit(s[i]) ?? 0) }
+        return value
     }
 
     /// Parses a number; leading zeros, a lone '-' and '-Infinity' are reported and kept as
@@ -383,6 +482,14 @@ private struct ParserState {
     /// `true`, `false`, `null`; any other bare word is reported and kept as null.
     mutating func literal(_ s: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         let end = literalEnd(s, start)
+        // The three valid words are compared as bytes: making a String of each cost more than
+        // the rest of parsing the literal.
+        func word(_ w: StaticString) -> Bool {
+            end - start == w.utf8CodeUnitCount && memcmp(s.baseAddress! + start, w.utf8Start, end - start) == 0
+        }
+        if word("true") { leaf(.true, start, end); return end }
+        if word("false") { leaf(.false, start, end); return end }
+        if word("null") { leaf(.null, start, end); return end }
         let word = String(decoding: UnsafeBufferPointer(rebasing: s[start..<end]), as: UTF8.self)
         switch word {
         case "true": leaf(.true, start, end)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A line and column, both 1-based; columns count Unicode scalars (SARIF `unicodeCodePoints`).
 public struct SourcePosition: Sendable, Hashable, Comparable {
     public var line: Int
@@ -18,6 +22,16 @@ public struct LineIndex: Sendable {
         bytes.withUnsafeBufferPointer { s in
             var i = 0
             let n = s.count
+            guard let base = s.baseAddress else { return }
+            // Without any '\r' (most files), line starts are found with memchr, which scans many
+            // bytes per instruction: a byte-by-byte loop cost as much as parsing.
+            if memchr(base, 0x0D, n) == nil {
+                while i < n, let found = memchr(base + i, 0x0A, n - i) {
+                    i = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                    starts.append(i)
+                }
+                return
+            }
             while i < n {
                 let b = s[i]
                 if b == 0x0A {

@@ -15,7 +15,7 @@ public struct JUnitReporter {
     }
 
     public func render(_ run: RunResult) -> String {
-        struct Suite { var name: String; var cases: [String] = []; var failures = 0; var skipped = 0 }
+        struct Suite { var name: String; var cases: [String] = []; var failures = 0; var skipped = 0; var names: [String: Int] = [:] }
         var suites: [Suite] = []
         var byFile: [String: Int] = [:]
         for file in run.files.map(\.file).sorted() where byFile[file] == nil {
@@ -24,16 +24,21 @@ public struct JUnitReporter {
         }
         for f in run.shownFindings(showSuppressed: showSuppressed) {
             guard let i = byFile[f.file] else { continue }
-            let classname = Self.escaped(f.file)
-            let name = Self.escaped("\(f.ruleID) at \(f.pointer.isEmpty ? "(document)" : f.pointer)")
-            let line = "\(terminalSafe(f.file)):\(f.start.line):\(f.start.column): \(f.level.rawValue) [\(f.ruleID)] \(terminalSafe(f.message))"
-            let body = Self.escaped(line) + "\n" + Self.escaped("pointer: \(f.pointer)")
-            var c = "    <testcase name=\"\(name)\" classname=\"\(classname)\">"
+            let pointer = f.pointer.isEmpty ? "(document)" : f.pointer
+            // A second finding of the same rule at the same place gets a number: CI systems
+            // merge cases of the same name.
+            var name = "\(f.ruleID) at \(pointer)"
+            let seen = suites[i].names[name, default: 0] + 1
+            suites[i].names[name] = seen
+            if seen > 1 { name += " #\(seen)" }
+            let line = "\(f.file):\(f.start.line):\(f.start.column): \(f.level.rawValue) [\(f.ruleID)] \(f.message)"
+            let body = Self.escaped(line) + "\n" + Self.escaped("pointer: \(pointer)")
+            var c = "    <testcase name=\"\(Self.escaped(name, attribute: true))\" classname=\"\(Self.escaped(f.file, attribute: true))\">"
             if let suppression = f.suppression {
-                c += "<skipped message=\"\(Self.escaped("suppressed by \(suppression.source): \(suppression.reason)"))\"/>"
+                c += "<skipped message=\"\(Self.escaped("suppressed by \(suppression.source): \(suppression.reason)", attribute: true))\"/>"
                 suites[i].skipped += 1
             } else if let failLevel, f.level >= failLevel {
-                c += "<failure message=\"\(Self.escaped(f.message))\" type=\"\(f.level.rawValue)\">\(body)</failure>"
+                c += "<failure message=\"\(Self.escaped(f.message, attribute: true))\" type=\"\(f.level.rawValue)\">\(body)</failure>"
                 suites[i].failures += 1
             } else {
                 c += "<system-out>\(body)</system-out>"
@@ -45,7 +50,7 @@ public struct JUnitReporter {
         let failures = suites.reduce(0) { $0 + $1.failures }, skipped = suites.reduce(0) { $0 + $1.skipped }
         out += "<testsuites name=\"policylint\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
         for suite in suites {
-            let name = Self.escaped(suite.name)
+            let name = Self.escaped(suite.name, attribute: true)
             out += "  <testsuite name=\"\(name)\" tests=\"\(max(1, suite.cases.count))\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n"
             if suite.cases.isEmpty {
                 out += "    <testcase name=\"policylint\" classname=\"\(name)\"/>\n"
@@ -56,17 +61,16 @@ public struct JUnitReporter {
         return out + "</testsuites>\n"
     }
 
-    /// Text for an attribute or an element: markup characters as entities, and control
-    /// characters (which XML 1.0 forbids even as character references) shown as `\u{…}`.
-    public static func escaped(_ s: String) -> String {
+    /// Text for an element, or for a double-quoted attribute: markup characters as entities, and
+    /// control characters (which XML 1.0 forbids even as character references) shown as `\u{…}`.
+    public static func escaped(_ s: String, attribute: Bool = false) -> String {
         var out = ""
         for scalar in terminalSafe(s).unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
+            case "\"" where attribute: out += "&quot;"
             case "\u{FFFE}", "\u{FFFF}": out += "\\u{\(hex(scalar.value, width: 4))}"
             default: out.unicodeScalars.append(scalar)
             }

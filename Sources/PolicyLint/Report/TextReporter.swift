@@ -52,6 +52,27 @@ public struct TextReporter {
         let checked = run.checkedTypes, unchecked = run.uncheckedTypes
         if !checked.isEmpty { out += "checked: \(list(checked))\n" }
         if !unchecked.isEmpty { out += "no rules for: \(list(unchecked))\n" }
+        return out + ruleTable(run)
+    }
+
+    /// For large runs (more findings than fit a screen) a compact table by rule closes the
+    /// report, so an auditor sees where the weight is without scrolling back.
+    func ruleTable(_ run: RunResult) -> String {
+        let shown = run.shownFindings(showSuppressed: showSuppressed)
+        guard shown.count > 40 else { return "" }
+        var rows: [String: [Level: Int]] = [:]
+        for f in shown { rows[f.ruleID, default: [:]][f.level, default: 0] += 1 }
+        let width = max(4, rows.keys.map(\.count).max() ?? 4)
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        func cell(_ n: Int?) -> String { let t = n.map(String.init) ?? "-"; return String(repeating: " ", count: max(0, 8 - t.count)) + t }
+        var out = "\n\(pad("rule", width))    error  warning     note\n"
+        let sorted = rows.sorted { a, b in
+            let x = a.value.values.reduce(0, +), y = b.value.values.reduce(0, +)
+            return x != y ? x > y : a.key < b.key
+        }
+        for (rule, levels) in sorted {
+            out += "\(pad(rule, width))\(cell(levels[.error]))\(cell(levels[.warning]))\(cell(levels[.note]))\n"
+        }
         return out
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
 /// What a rule pack declares: rules (identity, level, documentation, examples) and types
 /// (how to recognise an object and the constraints on its fields).
 public struct RulePack: Sendable {
@@ -73,6 +78,64 @@ public struct TypeSpec: Sendable {
     public var required: [String]
     public var conditions: [Condition]
     public var pack: String
+    /// `fields` by the bytes of their names, filled in once the includes are resolved.
+    var fieldTable = FieldTable()
+}
+
+/// A type's fields found by the raw bytes of a key: checking a large export looked up every
+/// member's field by making a String of its key and hashing it, which was the largest single
+/// cost of a run. An open-addressing table over FNV-1a of the bytes; keys with escapes (rare)
+/// are decoded and looked up in the dictionary instead.
+struct FieldTable: Sendable {
+    private var slots: [Int32] = []
+    private var names: [[UInt8]] = []
+    private var entries: [(name: String, field: FieldSpec)] = []
+
+    init() {}
+
+    init(_ fields: [String: FieldSpec]) {
+        var capacity = 8
+        while capacity < fields.count * 2 { capacity *= 2 }
+        slots = [Int32](repeating: -1, count: capacity)
+        for (name, field) in fields.sorted(by: { $0.key < $1.key }) {
+            let bytes = Array(name.utf8)
+            var slot = bytes.withUnsafeBufferPointer { Self.hash($0) } & (capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(entries.count)
+            names.append(bytes)
+            entries.append((name, field))
+        }
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    /// The field named by a key node, and its name.
+    func field(for key: Int, in doc: JSONDocument, fallback: [String: FieldSpec]) -> (name: String, field: FieldSpec)? {
+        let n = doc.nodes[key]
+        if n.flags & JSONNode.hasEscapes != 0 || slots.isEmpty {
+            let name = doc.string(key)
+            return fallback[name].map { (name, $0) }
+        }
+        let start = Int(n.start) + 1, count = max(0, Int(n.end) - Int(n.start) - 2)
+        return doc.bytes.withUnsafeBufferPointer { all -> (name: String, field: FieldSpec)? in
+            let bytes = UnsafeBufferPointer(rebasing: all[start..<start + count])
+            let mask = slots.count - 1
+            var slot = Self.hash(bytes) & mask
+            while true {
+                let index = Int(slots[slot])
+                if index < 0 { return nil }
+                let name = names[index]
+                if name.count == count && name.withUnsafeBufferPointer({ count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, count) == 0 }) {
+                    return entries[index]
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
 }
 
 /// How discovery recognises an object as a type.
@@ -84,6 +147,8 @@ public struct Recognizer: Sendable {
     public var hasAll: [String]
     public var hasAny: [String]
     public var hasNone: [String]
+    /// `hrefPattern`, compiled once (discovery compiled it again for every SPS object).
+    var hrefMatcher: PatternMatcher?
 
     /// More specific recognisers win when several match.
     var specificity: Int {
@@ -128,6 +193,9 @@ public final class FieldSpec: Sendable {
     public let exemptWhen: Predicate?
     /// A credential: its value never appears in any output.
     public let secret: Bool
+    /// Whether any constraint reads a string value's text: if none does, the checker does not
+    /// decode it.
+    let checksText: Bool
 
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, format: ValueFormat?,
@@ -139,6 +207,8 @@ public final class FieldSpec: Sendable {
         self.pattern = pattern; self.format = format; self.readOnly = readOnly; self.deprecated = deprecated
         self.deprecatedValues = deprecatedValues; self.rule = rule; self.member = member; self.items = items
         self.exemptWhen = exemptWhen; self.secret = secret
+        checksText = enumValues != nil || !deprecatedValues.isEmpty || minLength != nil || maxLength != nil || pattern != nil
+            || format != nil || !formatChecks.isEmpty || types.contains(.wholeNumber)
     }
 }
 
@@ -192,15 +262,31 @@ public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A compiled regular expression. Regex values are not Sendable; a pack is read-only after
-/// loading, so sharing one across threads is safe.
+/// A regular expression, compiled when first used. Regex values are not Sendable; a pack is
+/// read-only after loading, so sharing one across threads is safe. Compiling every pattern of
+/// the built-in packs at start-up was a quarter of the time to lint a small file, so the
+/// built-in packs (checked by the tests) defer it; a pack given with --rules is compiled when
+/// loaded, so that a bad pattern is reported there.
 public final class PatternMatcher: @unchecked Sendable {
     public let source: String
-    let regex: Regex<AnyRegexOutput>
-    init(_ source: String) throws {
+    private struct Compiled: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
+    private let compiled: Mutex<Compiled?>
+
+    init(_ source: String, compileNow: Bool = true) throws {
         self.source = source
-        self.regex = try Regex(source)
+        compiled = Mutex(compileNow ? Compiled(regex: try Regex(source)) : nil)
     }
-    public func matches(_ text: String) -> Bool { (try? regex.firstMatch(in: text)) != nil }
-    public func wholeMatch(_ text: String) -> Bool { (try? regex.wholeMatch(in: text)) != nil }
+
+    /// nil for a pattern that does not compile (only possible when compiled late).
+    var regex: Regex<AnyRegexOutput>? {
+        compiled.withLock { state in
+            if let state { return state }
+            let new = Compiled(regex: try? Regex(source))
+            state = new
+            return new
+        }.regex
+    }
+
+    public func matches(_ text: String) -> Bool { regex.map { (try? $0.firstMatch(in: text)) != nil } ?? false }
+    public func wholeMatch(_ text: String) -> Bool { regex.map { (try? $0.wholeMatch(in: text)) != nil } ?? false }
 }

@@ -15,6 +15,8 @@ struct StrictReader {
     let file: String
     let doc: JSONDocument
     let lines: LineIndex
+    /// Compile regular expressions while loading (see PatternMatcher).
+    var compilesPatterns = true
 
     init(file: String, bytes: [UInt8]) throws {
         self.file = file
@@ -90,8 +92,11 @@ struct StrictReader {
 
 /// Loads rule packs (the built-in ones, or `--rules DIR` files in the same format).
 public enum RulePackLoader {
-    public static func load(file: String, bytes: [UInt8]) throws -> RulePack {
-        let reader = try StrictReader(file: file, bytes: bytes)
+    /// `compilePatterns: false` defers compiling regular expressions to their first use: for
+    /// the built-in packs, which the tests load with it true.
+    public static func load(file: String, bytes: [UInt8], compilePatterns: Bool = true) throws -> RulePack {
+        var reader = try StrictReader(file: file, bytes: bytes)
+        reader.compilesPatterns = compilePatterns
         let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types"], what: "a rule pack")
         guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
         let name = try reader.string(nameNode, "pack")
@@ -148,11 +153,12 @@ public enum RulePackLoader {
         if let rn = o["recognize"] {
             let ro = try r.object(rn, allowed: ["resource_type", "href", "hasAll", "hasAny", "hasNone"], what: "recognize")
             let href = try ro["href"].map { try r.string($0, "href") }
-            if let href, (try? Regex(href)) == nil { throw r.fail(ro["href"]!, "href is not a valid regular expression") }
+            if let href, r.compilesPatterns, (try? Regex(href)) == nil { throw r.fail(ro["href"]!, "href is not a valid regular expression") }
             recognizer = Recognizer(resourceType: try ro["resource_type"].map { try r.string($0, "resource_type") }, hrefPattern: href,
                                     hasAll: try ro["hasAll"].map { try r.strings($0, "hasAll") } ?? [],
                                     hasAny: try ro["hasAny"].map { try r.strings($0, "hasAny") } ?? [],
-                                    hasNone: try ro["hasNone"].map { try r.strings($0, "hasNone") } ?? [])
+                                    hasNone: try ro["hasNone"].map { try r.strings($0, "hasNone") } ?? [],
+                                    hrefMatcher: try href.map { try PatternMatcher($0, compileNow: false) })
         }
         var fields: [String: FieldSpec] = [:]
         var order: [String] = []
@@ -191,7 +197,7 @@ public enum RulePackLoader {
         }
         var pattern: PatternMatcher?
         if let p = o["pattern"] {
-            do { pattern = try PatternMatcher(try r.string(p, "pattern")) } catch let e as ConfigurationError { throw e } catch {
+            do { pattern = try PatternMatcher(try r.string(p, "pattern"), compileNow: r.compilesPatterns) } catch let e as ConfigurationError { throw e } catch {
                 throw r.fail(p, "pattern is not a valid regular expression")
             }
         }
@@ -280,12 +286,21 @@ public enum RulePackLoader {
 public func closestMatch(to value: String, in candidates: [String], maxDistance: Int? = nil) -> String? {
     let lowered = value.lowercased()
     var best: (String, Int)?
+    let limit = maxDistance ?? max(1, min(3, value.count / 3))
+    // A candidate whose length differs from the value's by more than the limit cannot be within
+    // it, and the distance is not computed: did-you-mean over a large export's paths compared
+    // each with all 2,000 candidates, and an unknown 10 MB key with every field name.
+    let asciiLength = value.utf8.allSatisfy { $0 < 0x80 } ? value.utf8.count : nil
+    let scalarLength = lowered.unicodeScalars.count
     for candidate in candidates {
-        let d = editDistance(lowered, candidate.lowercased())
+        if let asciiLength, candidate.utf8.allSatisfy({ $0 < 0x80 }), abs(candidate.utf8.count - asciiLength) > limit { continue }
+        let other = candidate.lowercased()
+        // The edit distance counts scalars, so it is at least the difference in scalars.
+        if abs(other.unicodeScalars.count - scalarLength) > limit { continue }
+        let d = editDistance(lowered, other)
         if best == nil || d < best!.1 { best = (candidate, d) }
     }
     guard let (match, distance) = best else { return nil }
-    let limit = maxDistance ?? max(1, min(3, value.count / 3))
     return distance <= limit ? match : nil
 }
 

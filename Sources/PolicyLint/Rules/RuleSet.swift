@@ -21,7 +21,7 @@ public struct RuleSet: Sendable {
     }
 
     public static func builtInPacks() throws -> [RulePack] {
-        try embeddedRulePacks.map { try RulePackLoader.load(file: "rules/" + $0.name, bytes: Array($0.text.utf8)) }
+        try embeddedRulePacks.map { try RulePackLoader.load(file: "rules/" + $0.name, bytes: Array($0.text.utf8), compilePatterns: false) }
     }
 
     mutating func add(_ pack: RulePack) throws {
@@ -61,6 +61,7 @@ public struct RuleSet: Sendable {
         }
         for name in types.keys { _ = try resolve(name, []) }
         types = resolved
+        for name in types.keys { types[name]!.fieldTable = FieldTable(types[name]!.fields) }
 
         func checkRule(_ id: String, _ type: TypeSpec) throws {
             guard rules[id] != nil else { throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names rule '\(id)', which no pack declares") }
