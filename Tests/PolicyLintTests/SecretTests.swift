@@ -38,6 +38,9 @@ struct SecretTests {
             "text+colour": TextReporter(color: true).render(run),
             "json": JSONReporter().render(run),
             "sarif": SarifReporter(baseURI: "file:///x/").render(run),
+            "github": GitHubReporter().render(run),
+            "junit": JUnitReporter(failLevel: .error, showSuppressed: true).render(run),
+            "html": HTMLReporter().render(run),
         ]
         for (format, output) in outputs {
             #expect(!output.contains(Self.marker), "\(format) output contains a secret")
@@ -48,7 +51,7 @@ struct SecretTests {
     }
 
     @Test func theCommandPrintsNoSecretInAnyFormat() throws {
-        for format in ["text", "json", "sarif"] {
+        for format in ["text", "json", "sarif", "github", "junit", "html"] {
             for (name, text) in Self.inputs {
                 let r = try CLI.run(["--format", format, "--stdin-filename", name, "-"], stdin: text)
                 #expect(!r.stdout.contains(Self.marker) && !r.stderr.contains(Self.marker), "\(format) \(name)")
