@@ -22,16 +22,21 @@ let fuzzReportRules: RuleSet = {
     do { return try RuleSet(packs: []) } catch { fatalError("an empty rule set does not load: \(error)") }
 }()
 
+/// `precondition`, but its message survives an optimized build (the crash log says what broke).
+func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
 func requireNoRawControlCharacters(_ report: String, _ format: String) {
     for scalar in report.unicodeScalars where scalar != "\n" {
-        precondition(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) && !isBidiControl(scalar),
+        require(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) && !isBidiControl(scalar),
                      "a raw control character U+\(hex(scalar.value, width: 4)) in the \(format) report")
     }
 }
 
 func requireValidJSON(_ report: String, _ format: String) {
     let doc = JSONParser.parse(Array(report.utf8))
-    precondition(doc.problems.isEmpty && doc.isComplete, "the \(format) report is not valid JSON: \(doc.problems.first!.message)")
+    require(doc.problems.isEmpty && doc.isComplete, "the \(format) report is not valid JSON: \(doc.problems.first?.message ?? "cut short")")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -41,12 +46,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // The parser alone: every node and problem lies inside the input.
     let doc = JSONParser.parse(bytes)
     for (i, node) in doc.nodes.enumerated() {
-        precondition(node.start <= node.end, "node \(i) ends before it starts")
-        precondition(Int(node.end) <= bytes.count, "node \(i) ends past the input")
-        precondition(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= doc.nodes.count, "node \(i) has a bad subtree end")
+        require(node.start <= node.end, "node \(i) ends before it starts")
+        require(Int(node.end) <= bytes.count, "node \(i) ends past the input")
+        require(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= doc.nodes.count, "node \(i) has a bad subtree end")
     }
     for problem in doc.problems {
-        precondition(problem.offset >= 0 && problem.offset <= problem.endOffset && problem.endOffset <= bytes.count,
+        require(problem.offset >= 0 && problem.offset <= problem.endOffset && problem.endOffset <= bytes.count,
                      "a problem outside the input: \(problem)")
     }
     // Decoding every string and number does not trap.
@@ -62,12 +67,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // command line runs it.
     let reports = fuzzLinter.lint(bundle: [("fuzz.json", bytes)])
     for finding in reports[0].findings {
-        precondition(finding.start.line >= 1 && finding.start.column >= 1, "a finding at \(finding.start)")
-        precondition(finding.start <= finding.end, "a finding that ends before it starts")
+        require(finding.start.line >= 1 && finding.start.column >= 1, "a finding at \(finding.start)")
+        require(finding.start <= finding.end, "a finding that ends before it starts")
     }
     if let first = doc.problems.first {
         let rule = first.kind == .syntax ? "json/syntax" : "json/encoding"
-        precondition(reports[0].findings.contains { $0.ruleID == rule && $0.byteRange.lowerBound == first.offset },
+        require(reports[0].findings.contains { $0.ruleID == rule && $0.byteRange.lowerBound == first.offset },
                      "the parser's first problem has no \(rule) finding")
     }
 

@@ -143,7 +143,9 @@ public struct Linter: Sendable {
     func place(_ issues: [Issue], doc: JSONDocument, file: String, secretRanges: [Range<Int>]) -> [Finding] {
         guard !issues.isEmpty else { return [] }
         let lines = LineIndex(doc.bytes)
-        let parents = doc.parentIndex()
+        // A parent for every node costs 4 bytes a node (a quarter of a large export's size);
+        // a few findings find their ancestors by descending from the root instead.
+        let parents = issues.count > 256 ? doc.parentIndex() : nil
         var findings: [Finding] = []
         var startCursor = LineIndex.Cursor(lines)
         for issue in issues.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
@@ -204,11 +206,25 @@ public struct Linter: Sendable {
     }
 
     /// RFC 6901 pointer of a node. An object's value node directly follows its key node.
-    func pointer(to node: Int, doc: JSONDocument, parents: [Int32]) -> String {
+    func pointer(to node: Int, doc: JSONDocument, parents: [Int32]?) -> String {
         var tokens: [String] = []
         var current = node
-        while parents[current] >= 0 {
-            let parent = Int(parents[current])
+        // Without the index, the chain of containers from the root down to the node: at each
+        // container, the child whose subtree holds it (siblings are skipped whole).
+        var chain: [Int] = []
+        if parents == nil {
+            var container = 0
+            while container != node {
+                chain.append(container)
+                guard let next = doc.children(container).first(where: { $0 <= node && node < Int(doc.nodes[$0].subtreeEnd) }) else { break }
+                container = next
+            }
+        }
+        func parentOf(_ node: Int) -> Int {
+            if let parents { return Int(parents[node]) }
+            return chain.popLast() ?? -1
+        }
+        while case let parent = parentOf(current), parent >= 0 {
             if doc.kind(parent) == .object {
                 tokens.append(jsonPointerToken(doc.string(current - 1)))
             } else {

@@ -73,6 +73,8 @@ func readEnvironment() -> [UnsafeMutablePointer<CChar>?] {
 
 struct RunResult {
     var seconds: Double
+    /// User + system CPU time of the child (all its threads).
+    var cpuSeconds: Double
     /// Peak resident set size of the child, in bytes (wait4's ru_maxrss is in KiB on Linux).
     var peakRSS: Int
     var exitStatus: Int32
@@ -105,7 +107,8 @@ func run(_ argv: [String], stdoutPath: String = "/dev/null") -> RunResult {
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let seconds = now() - start
     let exited = status & 0x7F == 0
-    return RunResult(seconds: seconds, peakRSS: Int(usage.ru_maxrss) * 1024,
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return RunResult(seconds: seconds, cpuSeconds: cpu, peakRSS: Int(usage.ru_maxrss) * 1024,
                      exitStatus: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F))
 }
 
@@ -119,7 +122,8 @@ func best(of count: Int, _ argv: [String], accept: Set<Int32> = [0, 1]) -> RunRe
             fatal("\(argv.joined(separator: " ")) exited with status \(r.exitStatus)")
         }
         if let old = result {
-            result = RunResult(seconds: min(old.seconds, r.seconds), peakRSS: max(old.peakRSS, r.peakRSS), exitStatus: r.exitStatus)
+            result = RunResult(seconds: min(old.seconds, r.seconds), cpuSeconds: min(old.cpuSeconds, r.cpuSeconds),
+                               peakRSS: max(old.peakRSS, r.peakRSS), exitStatus: r.exitStatus)
         } else {
             result = r
         }
@@ -376,6 +380,10 @@ if let f = fopen("/proc/cpuinfo", "r") {
 }
 say("policylint-bench: \(policylint)")
 say("machine: \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, \(cpuModel)")
+// Wall times on a shared machine depend on what else runs: the load average says how much, and
+// the CPU column (user + system, every thread) does not depend on it.
+var loads = [Double](repeating: 0, count: 3)
+if getloadavg(&loads, 3) == 3 { say("load average at start: \(loads.map { fixed($0, 2) }.joined(separator: ", "))") }
 say("generating into \(dir) …")
 
 // Domains for ~1 MB; the larger exports are exact multiples, so the scaling ratio compares
@@ -422,7 +430,7 @@ getrusage(RUSAGE_SELF.rawValue, &selfUsage)
 say("bench process peak RSS \(fixed(Double(selfUsage.ru_maxrss) / 1000, 1)) MB (a floor under every peak below)")
 say("")
 say("policylint --format sarif, end to end (process start included; best of N runs)")
-say("  \(pad("input", 10)) \(lpad("size MB", 9)) \(lpad("seconds", 9)) \(lpad("MB/s", 8)) \(lpad("peak RSS MB", 12)) \(lpad("RSS/input", 10))")
+say("  \(pad("input", 10)) \(lpad("size MB", 9)) \(lpad("seconds", 9)) \(lpad("MB/s", 8)) \(lpad("peak RSS MB", 12)) \(lpad("RSS/input", 10)) \(lpad("CPU s", 8))")
 var times: [Double] = []
 var largest: (mbps: Double, rssRatio: Double) = (0, 0)
 for export in exports {
@@ -432,7 +440,7 @@ for export in exports {
     let ratio = Double(r.peakRSS) / Double(export.bytes)
     times.append(r.seconds)
     largest = (mbps, ratio)
-    say("  \(pad(export.label, 10)) \(lpad(fixed(mb(export.bytes), 1), 9)) \(lpad(fixed(r.seconds, 3), 9)) \(lpad(fixed(mbps, 0), 8)) \(lpad(fixed(mb(r.peakRSS), 1), 12)) \(lpad(fixed(ratio, 2) + "×", 10))")
+    say("  \(pad(export.label, 10)) \(lpad(fixed(mb(export.bytes), 1), 9)) \(lpad(fixed(r.seconds, 3), 9)) \(lpad(fixed(mbps, 0), 8)) \(lpad(fixed(mb(r.peakRSS), 1), 12)) \(lpad(fixed(ratio, 2) + "×", 10)) \(lpad(fixed(r.cpuSeconds, 3), 8))")
 }
 
 let smallRun = best(of: 30, [policylint, "--format", "sarif", smallPath])
@@ -440,7 +448,7 @@ let manyRun = best(of: 3, [policylint, "--format", "sarif", manyDir])
 let scaling = times[1] / times[0]
 let sizeRatio = Double(exports[1].bytes) / Double(exports[0].bytes)
 say("  \(pad("5 KB file", 10)) \(lpad(fixed(Double(smallBytes) / 1000, 1) + " KB", 9)) \(lpad(fixed(smallRun.seconds * 1000, 1) + " ms", 9))   (best of 30)")
-say("  \(pad("10k files", 10)) \(lpad(fixed(mb(manyBytes), 1), 9)) \(lpad(fixed(manyRun.seconds, 3), 9)) \(lpad(fixed(mb(manyBytes) / manyRun.seconds, 0), 8)) \(lpad(fixed(mb(manyRun.peakRSS), 1), 12))   (10,000 files in one run)")
+say("  \(pad("10k files", 10)) \(lpad(fixed(mb(manyBytes), 1), 9)) \(lpad(fixed(manyRun.seconds, 3), 9)) \(lpad(fixed(mb(manyBytes) / manyRun.seconds, 0), 8)) \(lpad(fixed(mb(manyRun.peakRSS), 1), 12)) \(lpad("", 10)) \(lpad(fixed(manyRun.cpuSeconds, 3), 8))   (10,000 files in one run)")
 if times.count > 2 {
     say("  scaling: \(fixed(sizeRatio, 1))× input → \(fixed(scaling, 2))× time; \(fixed(Double(exports[2].bytes) / Double(exports[1].bytes), 1))× input → \(fixed(times[2] / times[1], 2))× time")
 } else {
@@ -486,7 +494,8 @@ if let checker = which("check-jsonschema") {
          "destination_groups": {"type": "array", "maxItems": 128, "items": {"type": "string"}}}}}}
     """
     write(Array(schema.utf8), to: schemaPath)
-    // check-jsonschema runs at a few MB/s: the ~160 MB export would take minutes, so it is skipped.
+    // check-jsonschema (Python) holds the document as objects, several times its size, at a few
+    // to a dozen MB/s: the ~160 MB export is skipped.
     for export in exports where export.bytes < 50_000_000 {
         let r = best(of: 1, [checker, "--schemafile", schemaPath, export.path], accept: [0, 1])
         say("  check-jsonschema    \(pad(export.label, 8)) \(lpad(fixed(r.seconds, 3), 8)) s \(lpad(fixed(mb(export.bytes) / r.seconds, 1), 6)) MB/s, peak RSS \(fixed(mb(r.peakRSS), 1)) MB")

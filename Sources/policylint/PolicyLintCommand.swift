@@ -7,6 +7,8 @@ import Synchronization
 import FoundationEssentials
 import PolicyLint
 
+/// One line: the message may quote input (a path, an argument), so it is escaped whole, line
+/// breaks included.
 func fail(_ message: String, code: Int32 = 2) -> Never {
     writeStandardError("policylint: \(terminalSafe(message))\n")
     exit(code)
@@ -108,7 +110,8 @@ struct PolicyLintCommand {
         do {
             arguments = try Arguments.parse(Array(CommandLine.arguments.dropFirst()))
         } catch {
-            fail("\(error.message)\nRun 'policylint --help' for usage.")
+            // One line: a "\n" here was escaped with the rest and printed as a literal "\u{0A}".
+            fail("\(error.message) (run 'policylint --help' for usage)")
         }
         if arguments.showHelp { print(Arguments.help); exit(0) }
         if arguments.showVersion { print("policylint \(policylintVersion)"); exit(0) }
@@ -140,9 +143,10 @@ struct PolicyLintCommand {
             case .json:
                 print(RuleCatalogue.json(ruleSet), terminator: "")
             case .markdown:
-                print(RuleDocumentation.catalogue(ruleSet), terminator: "")
+                print(terminalSafeLines(RuleDocumentation.catalogue(ruleSet)), terminator: "")
             default:
-                for id in ruleSet.ruleOrder { if let rule = ruleSet.rules[id] { print("\(id)  \(rule.level.rawValue)  \(rule.summary)") } }
+                // A pack given with --rules is input too: its text is shown escaped, like a finding's.
+                for id in ruleSet.ruleOrder { if let rule = ruleSet.rules[id] { print(terminalSafe("\(id)  \(rule.level.rawValue)  \(rule.summary)")) } }
             }
             exit(0)
         case .explain:
@@ -150,7 +154,7 @@ struct PolicyLintCommand {
                 let hint = closestMatch(to: arguments.ruleID ?? "", in: ruleSet.ruleOrder).map { "; did you mean \($0)?" } ?? ""
                 fail("no rule '\(arguments.ruleID ?? "")'\(hint)")
             }
-            print(RuleDocumentation.explain(rule), terminator: "")
+            print(terminalSafeLines(RuleDocumentation.explain(rule)), terminator: "")
             exit(0)
         case .fix:
             exit(runFix(arguments, ruleSet: ruleSet))

@@ -77,3 +77,14 @@ struct ConformanceTests {
         #expect(first.message.contains(expected.fragment), "\(found)")
     }
 }
+
+@Test("a position quoted in a message counts lines and columns as the reports do",
+      arguments: ["\n", "\r\n", "\r"])
+func positionsInMessagesCountLikeReports(_ lineBreak: String) throws {
+    let text = "\u{FEFF}{" + lineBreak + "  \"日本\": 1," + lineBreak + "  \"日本\": 2" + lineBreak + "}"
+    let bytes = Array(text.utf8)
+    let report = Linter(ruleSet: builtInRules).lint(file: "dup.json", bytes: bytes)
+    let duplicate = try #require(report.findings.first { $0.ruleID == "json/duplicate-key" })
+    #expect(duplicate.start == SourcePosition(line: 3, column: 3))
+    #expect(duplicate.message.contains("first at line 2, column 3"), "\(duplicate.message)")
+}

@@ -146,5 +146,10 @@ struct EndToEndTests {
         #expect(!r.stdout.contains("\u{07}"))
         #expect(!r.stdout.contains("\u{202E}"))
         #expect(r.stdout.contains("\\u{1B}"))
+        // A file name is input too. HostileInputTests goes through every format, file and folder
+        // names, arguments, rule packs and each message that quotes the input.
+        let named = try CLI.run(["--stdin-filename", "evil\u{1B}[31m\r.json", "-"], stdin: hostile)
+        #expect(!named.stdout.contains("\u{1B}") && !named.stdout.contains("\r"))
+        #expect(named.stdout.contains("evil\\u{1B}[31m\\u{0D}.json:1:"))
     }
 }

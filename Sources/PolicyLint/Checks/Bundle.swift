@@ -72,7 +72,10 @@ struct BundleFacts {
             if path == nil {
                 if type == "Infra" { path = "/infra" }
                 else if type == "GlobalInfra" { path = "/global-infra" }
-                else if let id = idNode.flatMap(doc.stringValue), let segment = pathSegments[type], let parent = enclosing.last?.path {
+                // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A
+                // chain of Domains a million deep would make each derived path longer than the
+                // last: quadratic memory (100,000 levels took 12 GB). Deeper objects get no path.
+                else if enclosing.count < 16, let id = idNode.flatMap(doc.stringValue), let segment = pathSegments[type], let parent = enclosing.last?.path {
                     path = parent + "/" + segment + "/" + id
                 }
             }

@@ -24,13 +24,20 @@ enum JSONChecks {
     static func duplicateKeys(_ context: inout CheckContext) {
         let doc = context.doc
         var keys: [Int] = []
+        // Each key's length and first bytes in one word (0 for a key with escapes, which is
+        // always compared in full): pairs are told apart by comparing words, and only equal
+        // words compare the keys (comparing every pair's bytes was most of this check).
+        var signatures: [UInt64] = []
         for node in 0..<doc.nodes.count where doc.kind(node) == .object {
             keys.removeAll(keepingCapacity: true)
             for (key, _) in doc.members(node) { keys.append(key) }
             guard keys.count > 1 else { continue }
             if keys.count <= 16 {
+                signatures.removeAll(keepingCapacity: true)
+                for key in keys { signatures.append(signature(doc, key)) }
                 for j in 1..<keys.count {
-                    for i in 0..<j where sameKey(doc, keys[i], keys[j]) {
+                    for i in 0..<j where (signatures[i] == signatures[j] || signatures[i] == 0 || signatures[j] == 0)
+                        && sameKey(doc, keys[i], keys[j]) {
                         report(keys[j], first: keys[i], &context)
                         break
                     }
@@ -52,6 +59,16 @@ enum JSONChecks {
                        key: key, value: key + 1)
     }
 
+    /// A key's raw length (16 bits) and first six bytes, or 0 when it has escapes.
+    static func signature(_ doc: JSONDocument, _ key: Int) -> UInt64 {
+        let n = doc.nodes[key]
+        guard n.flags & JSONNode.hasEscapes == 0 else { return 0 }
+        let start = Int(n.start) + 1, length = max(0, Int(n.end) - Int(n.start) - 2)
+        var word = UInt64(truncatingIfNeeded: length) << 48 | 1 << 63
+        for i in 0..<min(length, 6) { word |= UInt64(doc.bytes[start + i]) << (i * 8) }
+        return word
+    }
+
     static func sameKey(_ doc: JSONDocument, _ a: Int, _ b: Int) -> Bool {
         let ra = doc.range(a), rb = doc.range(b)
         let escaped = (doc.nodes[a].flags | doc.nodes[b].flags) & JSONNode.hasEscapes != 0
@@ -65,7 +82,11 @@ extension LineIndex {
     /// "line L, column C" without building a whole index (for a message about another place).
     static func approximateDescription(of offset: Int, in bytes: [UInt8]) -> String {
         var line = 1, lineStart = 0
-        for i in 0..<offset where bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
+        // Lines end as LineIndex ends them: `\n`, `\r\n` or a lone `\r` (counting only `\n` put
+        // the first key of a file with classic Mac line ends on line 1).
+        for i in 0..<offset where bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) {
+            line += 1; lineStart = i + 1
+        }
         var column = 1
         for i in lineStart..<offset where bytes[i] & 0xC0 != 0x80 { column += 1 }
         if line == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { column -= 1 }

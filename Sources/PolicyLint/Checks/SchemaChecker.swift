@@ -150,7 +150,13 @@ struct SchemaChecker {
         }
         // Counted and worded only for a field with a length limit (the message was built for
         // every string value).
-        if field.minLength != nil || field.maxLength != nil {
+        var lengthCheck = false
+        // A string has between a quarter of its UTF-8 length and its UTF-8 length in scalars:
+        // they are counted only when that range crosses a limit.
+        let bytes = text.utf8.count
+        if let min = field.minLength, (bytes + 3) / 4 < min { lengthCheck = true }
+        if let max = field.maxLength, bytes > max { lengthCheck = true }
+        if lengthCheck {
             let length = text.unicodeScalars.count
             let lengthRule = field.rule ?? "schema/length"
             if let min = field.minLength, length < min {

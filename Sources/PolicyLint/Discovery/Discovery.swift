@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A typed object found in a document.
 struct Resource {
     /// The object checked (an SPS object's `body`).
@@ -117,17 +121,36 @@ struct Discovery {
             return
         }
         if name == "ChildResourceReference" { return }
-        if let path = doc.member(node, "path"), doc.kind(path) == .string, let id = doc.member(node, "id").flatMap(doc.stringValue),
+        if let path = doc.member(node, "path"), doc.kind(path) == .string, let idNode = doc.member(node, "id"),
+           doc.kind(idNode) == .string, !pathEndsWithID(path, idNode, doc), case let id = doc.string(idNode),
            !id.isEmpty, !doc.string(path).hasSuffix("/" + id) {
             context.report("nsx/path-id-mismatch", "path \(context.describe(path)) does not end with the object's id '\(id)'", at: path)
         }
-        let type = ruleSet.recognizable.first { type in
-            guard let r = type.recognize, let wanted = r.resourceType, r.hrefPattern == nil else { return false }
-            return (wanted == name || wanted == "*") && fieldsMatch(r, node, doc)
+        let candidates = ruleSet.nsxCandidates[name] ?? ruleSet.nsxWildcards
+        let type = candidates.lazy.map { ruleSet.recognizable[$0] }.first { type in
+            fieldsMatch(type.recognize!, node, doc)
         }
         // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
         // summary lists it as a type without rules of its own.
         result.resources.append(Resource(node: node, typeName: name, type: type, isFallback: type?.recognize?.resourceType == "*"))
+    }
+
+    /// The common case of the path-id check decided on the bytes: both plain ASCII (where a
+    /// byte suffix is a Character suffix) and the path ending in `/` + id. False means "look
+    /// closer" (decoding both, as before), not a mismatch.
+    func pathEndsWithID(_ path: Int, _ id: Int, _ doc: JSONDocument) -> Bool {
+        let p = doc.nodes[path], i = doc.nodes[id]
+        guard (p.flags | i.flags) & JSONNode.hasEscapes == 0 else { return false }
+        let pathStart = Int(p.start) + 1, pathEnd = Int(p.end) - 1
+        let idStart = Int(i.start) + 1, idEnd = Int(i.end) - 1
+        let idLength = idEnd - idStart
+        guard idLength > 0, pathEnd - pathStart > idLength else { return false }
+        return doc.bytes.withUnsafeBufferPointer { b in
+            for k in pathStart..<pathEnd where b[k] >= 0x80 { return false }
+            for k in idStart..<idEnd where b[k] >= 0x80 { return false }
+            return b[pathEnd - idLength - 1] == UInt8(ascii: "/")
+                && memcmp(b.baseAddress! + pathEnd - idLength, b.baseAddress! + idStart, idLength) == 0
+        }
     }
 
     /// `{"resource_type": "ChildX", "X": {...}}`: the wrapped object must be an X.

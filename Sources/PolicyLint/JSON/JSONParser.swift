@@ -92,12 +92,18 @@ private struct ParserState {
 
     enum Expect { case value, firstElementOrClose, firstKeyOrClose, key, colon, commaOrClose }
 
+    /// The input's length: a problem's range never ends past it.
+    let count: Int
+
     init(count: Int) {
+        self.count = count
         // Real exports average one value per 10–20 bytes; reserving avoids most regrowth.
         nodes.reserveCapacity(count / 12 + 16)
     }
 
-    mutating func problem(_ offset: Int, _ message: String) { problem(offset, offset + 1, message) }
+    /// A problem at one byte; at the end of the input (`-` and nothing more), an empty range
+    /// there. It was one byte past the end, found by the fuzzer (testdata/regressions).
+    mutating func problem(_ offset: Int, _ message: String) { problem(offset, min(offset + 1, count), message) }
 
     mutating func problem(_ offset: Int, _ end: Int, _ message: String, kind: JSONProblem.Kind = .syntax) {
         guard problems.count < JSONParser.problemLimit else { return }

@@ -110,3 +110,9 @@ public func terminalSafe(_ s: String) -> String {
     }
     return String(out)
 }
+
+/// `terminalSafe` line by line, for text whose line breaks are its own (a rule's documentation
+/// from a pack): a carriage return or an escape sequence inside a line is still shown escaped.
+public func terminalSafeLines(_ s: String) -> String {
+    s.split(separator: "\n", omittingEmptySubsequences: false).map { terminalSafe(String($0)) }.joined(separator: "\n")
+}

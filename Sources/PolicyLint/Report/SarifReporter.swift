@@ -85,18 +85,9 @@ public struct SarifReporter {
                 w.object { w in
                     w.key("physicalLocation")
                     w.object { w in
-                        w.key("artifactLocation")
-                        w.object { w in
-                            w.field("uri", uriReference(finding.file))
-                            if baseURI != nil && !finding.file.hasPrefix("/") { w.field("uriBaseId", "%SRCROOT%") }
-                        }
+                        writeArtifactLocation(finding.file, &w)
                         w.key("region")
-                        w.object { w in
-                            w.field("startLine", finding.start.line)
-                            w.field("startColumn", finding.start.column)
-                            w.field("endLine", finding.end.line)
-                            w.field("endColumn", max(finding.end.column, finding.end.line == finding.start.line ? finding.start.column + 1 : 1))
-                        }
+                        writeRegion(finding.start, finding.end, &w)
                     }
                     w.key("logicalLocations")
                     w.array { w in w.object { w in w.field("fullyQualifiedName", finding.pointer); w.field("kind", "member") } }
@@ -110,21 +101,12 @@ public struct SarifReporter {
                         w.key("artifactChanges")
                         w.array { w in
                             w.object { w in
-                                w.key("artifactLocation")
-                                w.object { w in
-                                    w.field("uri", uriReference(finding.file))
-                                    if baseURI != nil && !finding.file.hasPrefix("/") { w.field("uriBaseId", "%SRCROOT%") }
-                                }
+                                writeArtifactLocation(finding.file, &w)
                                 w.key("replacements")
                                 w.array { w in
                                     w.object { w in
                                         w.key("deletedRegion")
-                                        w.object { w in
-                                            w.field("startLine", fix.start.line)
-                                            w.field("startColumn", fix.start.column)
-                                            w.field("endLine", fix.end.line)
-                                            w.field("endColumn", fix.end.column)
-                                        }
+                                        writeRegion(fix.start, fix.end, &w)
                                         w.key("insertedContent"); w.object { w in w.field("text", fix.edit.replacement) }
                                     }
                                 }
@@ -140,6 +122,25 @@ public struct SarifReporter {
                 w.key("suppressions")
                 w.array { w in w.object { w in w.field("kind", "external"); w.field("justification", suppression.reason) } }
             }
+        }
+    }
+
+    func writeArtifactLocation(_ file: String, _ w: inout JSONText) {
+        w.key("artifactLocation")
+        w.object { w in
+            w.field("uri", uriReference(file))
+            if baseURI != nil && !file.hasPrefix("/") { w.field("uriBaseId", "%SRCROOT%") }
+        }
+    }
+
+    /// A region; an empty one on one line is widened to one column, which SARIF viewers need to
+    /// show a marker.
+    func writeRegion(_ start: SourcePosition, _ end: SourcePosition, _ w: inout JSONText) {
+        w.object { w in
+            w.field("startLine", start.line)
+            w.field("startColumn", start.column)
+            w.field("endLine", end.line)
+            w.field("endColumn", max(end.column, end.line == start.line ? start.column + 1 : 1))
         }
     }
 

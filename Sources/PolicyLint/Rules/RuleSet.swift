@@ -6,6 +6,11 @@ public struct RuleSet: Sendable {
     public private(set) var types: [String: TypeSpec] = [:]
     /// Types discovery can recognise, most specific first.
     private(set) var recognizable: [TypeSpec] = []
+    /// For each NSX resource_type, the indices in `recognizable` of the types that may claim it
+    /// (those naming it or `*`, in order); `nsxWildcards` for a resource_type no type names.
+    /// Discovery compared the name with every type's for each object.
+    private(set) var nsxCandidates: [String: [Int]] = [:]
+    private(set) var nsxWildcards: [Int] = []
     /// Keys whose values are credentials: never printed, masked in excerpts.
     public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
                                                        "access_token", "refresh_token", "private_key", "passphrase"]
@@ -85,6 +90,18 @@ public struct RuleSet: Sendable {
         secretKeys.formUnion(secretKeysToAdd)
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
+        nsxCandidates = [:]
+        nsxWildcards = []
+        let named = Set(recognizable.compactMap { $0.recognize?.hrefPattern == nil ? $0.recognize?.resourceType : nil }).subtracting(["*"])
+        for (i, type) in recognizable.enumerated() {
+            guard let r = type.recognize, let wanted = r.resourceType, r.hrefPattern == nil else { continue }
+            if wanted == "*" {
+                nsxWildcards.append(i)
+                for name in named { nsxCandidates[name, default: []].append(i) }
+            } else {
+                nsxCandidates[wanted, default: []].append(i)
+            }
+        }
     }
 
     func rule(_ id: String) -> RuleDescription? { rules[id] }
