@@ -5,7 +5,7 @@
 // Beyond "no crash", each input is held to what the reports promise: every node and finding
 // lies inside the input, a parser problem always becomes its json/* finding, no control
 // character from the input reaches the text, GitHub or JUnit report raw, and the JSON and SARIF
-// reports are themselves valid JSON.
+// reports are themselves valid JSON, and a safe fix never breaks the JSON it fixes.
 
 /// Built once: loading the packs is slow and not what is being fuzzed.
 let fuzzLinter: Linter = {
@@ -15,6 +15,9 @@ let fuzzLinter: Linter = {
         fatalError("the built-in rule packs do not load: \(error)")
     }
 }()
+
+/// `policylint fix`, with the same packs.
+let fuzzFixer: Fixer = Fixer(ruleSet: fuzzLinter.ruleSet, options: LintOptions())
 
 /// The reporters get a rule set without rules: SARIF would otherwise spend most of each run
 /// writing the same rule metadata, which no input changes.
@@ -83,5 +86,15 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     requireNoRawControlCharacters(JUnitReporter().render(run), "junit")
     requireValidJSON(JSONReporter().render(run), "json")
     requireValidJSON(SarifReporter(baseURI: "file:///fuzz/").render(run), "sarif")
+
+    // The fixer never touches a file with syntax errors, and never turns valid JSON into
+    // invalid JSON.
+    switch fuzzFixer.fix(file: "fuzz.json", bytes: bytes) {
+    case .fixed(let fixed, _):
+        require(doc.problems.isEmpty, "a file with syntax errors was fixed")
+        let after = JSONParser.parse(fixed)
+        require(after.problems.isEmpty && after.isComplete, "a fix broke the JSON: \(after.problems.first?.message ?? "cut short")")
+    case .unchanged, .refused: break
+    }
     return 0
 }

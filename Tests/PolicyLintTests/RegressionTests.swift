@@ -51,3 +51,11 @@ struct RegressionTests {
         }
     }
 }
+
+@Test("a cipher suite name whose _WITH_ starts inside TLS_ is an unknown suite, not a crash")
+func cipherSuiteWithOverlappingPrefix() throws {
+    let bytes = Array(#"{"resource_type": "ApiServiceConfig", "cipher_suites": [{"name": "TLS_WITH_AES_128_GCM_SHA256", "enabled": true}]}"#.utf8)
+    let report = Linter(ruleSet: builtInRules).lint(file: "tls.json", bytes: bytes)
+    let unknown = try #require(report.findings.first { $0.ruleID == "tls/unknown-cipher" })
+    #expect(unknown.message.contains("did you mean TLS_RSA_WITH_AES_128_GCM_SHA256?"))
+}

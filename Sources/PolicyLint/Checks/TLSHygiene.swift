@@ -75,7 +75,12 @@ struct CipherSuiteCatalog: Sendable {
         if let verdict = known[name] { return verdict }
         guard name.hasPrefix("TLS_") else { return nil }
         if let withRange = name.firstRange(of: "_WITH_") {
-            let kx = String(name[name.index(name.startIndex, offsetBy: 4)..<withRange.lowerBound])
+            // In "TLS_WITH_…" the "_WITH_" starts inside the "TLS_": no key exchange, no suite.
+            // The range of the key exchange then ended before it started, and trapped (found by
+            // the fuzzer; testdata/regressions).
+            let kxStart = name.index(name.startIndex, offsetBy: 4)
+            guard withRange.lowerBound >= kxStart else { return nil }
+            let kx = String(name[kxStart..<withRange.lowerBound])
             let rest = String(name[withRange.upperBound...])
             guard Self.keyExchanges.contains(kx),
                   let cipher = Self.ciphers.first(where: { rest == $0 || rest.hasPrefix($0 + "_") }) else { return nil }
