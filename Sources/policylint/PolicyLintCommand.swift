@@ -55,18 +55,6 @@ func readFile(_ path: String) -> [UInt8]? {
     }
 }
 
-/// Reads files on every core; nil for a file that cannot be read.
-enum ParallelRead {
-    static func read(_ paths: [String], _ reader: @escaping @Sendable (String) -> [UInt8]?) -> [[UInt8]?] {
-        let slots = Mutex<[[UInt8]?]>(Array(repeating: nil, count: paths.count))
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let bytes = reader(paths[i])
-            slots.withLock { $0[i] = bytes }
-        }
-        return slots.withLock { $0 }
-    }
-}
-
 /// Progress on stderr for runs longer than a second, only on a terminal and never in CI.
 final class RunProgress: Sendable {
     struct Counts { var files = 0; var bytes = 0; var done = false; var shown = false }
@@ -266,7 +254,7 @@ struct PolicyLintCommand {
         }
         let linter = Linter(ruleSet: ruleSet, options: options)
 
-        let contents = ParallelRead.read(paths, readAll)
+        let contents = ParallelMap.map(paths, readAll)  // read on every core
         var readable: [(name: String, bytes: [UInt8])] = []
         for (i, bytes) in contents.enumerated() {
             if let bytes { readable.append((names[i], bytes)) } else {

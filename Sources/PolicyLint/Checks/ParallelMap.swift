@@ -1,8 +1,8 @@
 import Dispatch
 
 /// `map` on every core, results in input order. Each task writes only its own slot.
-enum ParallelMap {
-    static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+public enum ParallelMap {
+    public static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
         guard items.count > 1 else { return items.map(transform) }
         return withoutActuallyEscaping(transform) { transform in
             let slots = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)

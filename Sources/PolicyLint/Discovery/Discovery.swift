@@ -173,9 +173,8 @@ struct Discovery {
         let doc = context.doc
         let hrefText = doc.string(href)
         let type = ruleSet.recognizable.first { type in
-            guard let pattern = type.recognize?.hrefPattern else { return false }
-            if let matcher = type.recognize?.hrefMatcher { return matcher.matches(hrefText) }
-            return (try? Regex(pattern).firstMatch(in: hrefText)) != nil
+            guard let matcher = type.recognize?.hrefMatcher else { return false }
+            return matcher.matches(hrefText)
         }
         result.resources.append(Resource(node: body, typeName: type?.name ?? "SPS object", type: type))
         if let key, doc.kind(key) == .string { checkReference(key: key, href: href, &context) }

@@ -147,7 +147,7 @@ public struct Recognizer: Sendable {
     public var hasAll: [String]
     public var hasAny: [String]
     public var hasNone: [String]
-    /// `hrefPattern`, compiled once (discovery compiled it again for every SPS object).
+    /// `hrefPattern`, compiled once on first use.
     var hrefMatcher: PatternMatcher?
 
     /// More specific recognisers win when several match.
