@@ -1,5 +1,4 @@
 import Dispatch
-
 /// How one run lints: the mode, a bare body's kind, and which rules report at which level.
 public struct LintOptions: Sendable {
     /// nil: decide per document (exported when it carries read-only server fields).
@@ -16,6 +15,9 @@ public struct LintOptions: Sendable {
     /// The kind of a bare body by file name, from the configuration's `kinds`; `kind` is for
     /// the other files.
     public var kindsByFile: [String: String] = [:]
+    /// Told the name of each step of `lint(bundle:)` as it ends (`POLICYLINT_PHASE_TIMES`, for
+    /// the benchmark's breakdown of a run).
+    public var phaseObserver: (@Sendable (String) -> Void)?
 
     public init(mode: DocumentMode? = nil, kind: String? = nil, tlsProfile: TLSProfile = .intermediate) {
         self.mode = mode
@@ -48,95 +50,160 @@ public struct Linter: Sendable {
         lint(bundle: [(file, bytes)])[0]
     }
 
-    /// Lints the files of one run as a bundle: each file is checked on its own (on every core),
-    /// then one index over all of them resolves references and finds duplicates across files.
-    /// `progress` is called (from any thread) with the byte count of each file once checked.
+    /// Lints the files of one run as a bundle, on every core, in three steps:
+    /// 1. each file is parsed, then its objects discovered and its bundle facts gathered, a
+    ///    large document in pieces (`pieces`);
+    /// 2. the discovered objects are checked in slices while one index over every file's facts
+    ///    resolves references and finds duplicates across files;
+    /// 3. each file's issues are placed (level, pointer, position, excerpt).
+    /// `progress` is called (from any thread) with the byte count of each file once scanned.
     public func lint(bundle files: [(name: String, bytes: [UInt8])], progress: (@Sendable (Int) -> Void)? = nil) -> [FileReport] {
-        let analyses = ParallelMap.map(files) { file in
+        let scans = ParallelMap.map(files) { file in
             defer { progress?(file.bytes.count) }
-            return analyze(file: file.name, bytes: file.bytes)
+            return scan(file: file.name, bytes: file.bytes)
         }
-        let extra = BundleIndex(strictReferences: options.strictReferences).check(analyses.map(\.facts))
-        return ParallelMap.map(Array(analyses.enumerated())) { i, analysis in
-            var report = analysis.report
-            report.findings = place(analysis.issues + extra[i, default: []], doc: analysis.doc, file: report.file, secretRanges: analysis.secretRanges)
+        options.phaseObserver?("scan")
+
+        var tasks: [CheckTask] = [.bundleIndex]
+        for (f, scan) in scans.enumerated() {
+            let slices = Self.pieces(scan.discovered.resources.count, count: pieceCount(scan.doc))
+            for (i, slice) in slices.enumerated() {
+                tasks.append(.resources(file: f, slice, andDocumentChecks: i == slices.count - 1))
+            }
+        }
+        let outcomes = ParallelMap.map(tasks) { task -> CheckOutcome in
+            switch task {
+            case .bundleIndex:
+                return .bundle(BundleIndex(strictReferences: options.strictReferences).check(scans.map(\.facts)))
+            case .resources(let f, let slice, let andDocumentChecks):
+                return .checks(file: f, check(scans[f], resources: slice, andDocumentChecks: andDocumentChecks))
+            }
+        }
+        var checks = [CheckOutcome.Checks](repeating: CheckOutcome.Checks(), count: scans.count)
+        var crossFile: [Int: [Issue]] = [:]
+        for outcome in outcomes {
+            switch outcome {
+            case .bundle(let issues): crossFile = issues
+            case .checks(let f, let part):
+                checks[f].issues += part.issues
+                checks[f].checked.merge(part.checked, uniquingKeysWith: +)
+                checks[f].unchecked.merge(part.unchecked, uniquingKeysWith: +)
+            }
+        }
+        options.phaseObserver?("check")
+
+        let reports = ParallelMap.map(Array(scans.enumerated())) { f, scan in
+            var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
+                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked)
+            report.findings = place(scan.issues + checks[f].issues + crossFile[f, default: []], doc: scan.doc, file: scan.file,
+                                    secretRanges: scan.discovered.secretRanges)
             return report
         }
+        options.phaseObserver?("place")
+        return reports
     }
 
-    /// What each of analyze's two parallel halves returns.
-    enum AnalysisPart: @unchecked Sendable {
-        case checks(CheckContext, [String: Int], [String: Int])
-        case facts(BundleFacts)
+    /// A document of at least this many nodes (about 2 MB of JSON) is scanned and checked in
+    /// `pieceCount` pieces: enough pieces that both cores stay busy when pieces differ in cost.
+    /// (Tests lower it to cut small documents into pieces.)
+    var nodesForPieces = 1 << 17
+    static let pieceCount = 16
+
+    func pieceCount(_ doc: JSONDocument) -> Int { doc.nodes.count >= nodesForPieces ? Self.pieceCount : 1 }
+
+    /// `count` items cut into at most `pieces` consecutive ranges of nearly equal size.
+    static func pieces(_ count: Int, count pieces: Int) -> [Range<Int>] {
+        let n = max(1, min(pieces, count))
+        return (0..<n).map { i in count * i / n..<count * (i + 1) / n }
     }
 
-    /// One file parsed, discovered and checked; its issues not yet placed.
-    struct FileAnalysis: @unchecked Sendable {
+    /// One file parsed, its objects discovered and its bundle facts gathered.
+    struct FileScan: @unchecked Sendable {
+        var file: String
         var doc: JSONDocument
+        var kind: String?
+        var mode: DocumentMode
+        var discovered: DiscoveryResult
+        /// Syntax, discovery and duplicate-key issues.
         var issues: [Issue]
-        var secretRanges: [Range<Int>]
         var facts: BundleFacts
-        var report: FileReport
     }
 
-    func analyze(file: String, bytes: [UInt8]) -> FileAnalysis {
+    func scan(file: String, bytes: [UInt8]) -> FileScan {
         let doc = JSONParser.parse(bytes)
-        var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
-        var issues = JSONChecks.syntaxIssues(doc)
-        var checked: [String: Int] = [:], unchecked: [String: Int] = [:]
-        var facts = BundleFacts()
         let kind = options.kindsByFile[file] ?? options.kind
-        if let root = doc.root {
-            // A large file's bundle facts are gathered on the other core while it is checked: both
-            // only read the document. Below 1 MB it is not worth a thread (and the files of a
-            // bundle already run in parallel). concurrentPerform runs on the calling thread too,
-            // so this cannot wait for a busy pool.
-            var gathered: BundleFacts?
-            let gatherAside = bytes.count >= 1 << 20
-            let parts = ParallelMap.map(gatherAside ? [false, true] : [false]) { isGather -> AnalysisPart in
-                if isGather { return .facts(BundleFacts.gather(doc)) }
-                var context = context, checked = checked, unchecked = unchecked
-                let discovery = Discovery(ruleSet: ruleSet, kind: kind)
-                let found = discovery.discover(&context, modeOverride: options.mode)
-                context = CheckContext(doc: doc, mode: found.mode, ruleSet: ruleSet, issues: context.issues)
-                context.secretRanges = found.secretRanges
-                JSONChecks.duplicateKeys(&context)
-                let checker = SchemaChecker(ruleSet: ruleSet)
-                for resource in found.resources {
-                    if let type = resource.type {
-                        checker.check(resource.node, as: type, &context)
-                        for check in resourceChecks where check.typeNames.contains(type.name) { check.check(resource.node, &context) }
-                    }
-                    if resource.type == nil || resource.isFallback {
-                        unchecked[resource.typeName, default: 0] += 1
-                    } else {
-                        checked[resource.typeName, default: 0] += 1
-                    }
-                }
-                let tls = TLSHygiene(profile: options.tlsProfile)
-                for object in found.tlsObjects { tls.check(object, &context) }
-                let secrets = SecretChecks(pskMinimumLength: options.pskMinimumLength)
-                for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
-                for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
-                if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
-                    let hint = kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
-                    context.report("discovery/unknown-document",
-                                   "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
-                                   at: root)
-                }
-                return .checks(context, checked, unchecked)
-            }
-            for part in parts {
-                switch part {
-                case .checks(let c, let ch, let un): context = c; checked = ch; unchecked = un
-                case .facts(let f): gathered = f
-                }
-            }
-            facts = gathered ?? BundleFacts.gather(doc)
-            issues += context.issues
+        let discovery = Discovery(ruleSet: ruleSet, kind: kind)
+        let topLevel = Discovery.topLevelObjects(doc)
+        // Every step here looks at each object on its own, so a large document is cut into
+        // ranges of nodes that run on every core and are joined in document order.
+        let ranges = Self.pieces(doc.nodes.count, count: pieceCount(doc))
+        let parts = ParallelMap.map(ranges) { nodes -> (DiscoveryResult, [Issue], BundleFacts) in
+            var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
+            JSONChecks.duplicateKeys(&context, nodes: nodes)
+            return (discovery.discover(doc, nodes: nodes, topLevel: topLevel), context.issues, BundleFacts.gather(doc, nodes: nodes))
         }
-        let report = FileReport(file: file, byteCount: bytes.count, findings: [], checkedTypes: checked, uncheckedTypes: unchecked)
-        return FileAnalysis(doc: doc, issues: issues, secretRanges: context.secretRanges, facts: facts, report: report)
+        var discovered = DiscoveryResult(), duplicateKeys: [Issue] = [], facts = BundleFacts()
+        for (found, issues, gathered) in parts {
+            discovered.append(found)
+            duplicateKeys += issues
+            facts.append(gathered)
+        }
+        let mode = options.mode ?? (discovered.exported ? .exported : .authored)
+        let issues = JSONChecks.syntaxIssues(doc) + discovered.issues + duplicateKeys
+        return FileScan(file: file, doc: doc, kind: kind, mode: mode, discovered: discovered, issues: issues, facts: facts)
+    }
+
+    /// Step 2's work: the bundle index, or a slice of one file's discovered objects.
+    enum CheckTask {
+        case bundleIndex
+        /// `andDocumentChecks`: also the checks of the whole document (TLS, secrets, an
+        /// unknown document), done once, by the file's last slice.
+        case resources(file: Int, Range<Int>, andDocumentChecks: Bool)
+    }
+
+    enum CheckOutcome: @unchecked Sendable {
+        struct Checks {
+            var issues: [Issue] = []
+            /// Objects checked, by type name, and objects of types no pack knows.
+            var checked: [String: Int] = [:]
+            var unchecked: [String: Int] = [:]
+        }
+        case bundle([Int: [Issue]])
+        case checks(file: Int, Checks)
+    }
+
+    func check(_ scan: FileScan, resources slice: Range<Int>, andDocumentChecks: Bool) -> CheckOutcome.Checks {
+        var outcome = CheckOutcome.Checks()
+        guard let root = scan.doc.root else { return outcome }
+        var context = CheckContext(doc: scan.doc, mode: scan.mode, ruleSet: ruleSet)
+        let found = scan.discovered
+        let checker = SchemaChecker(ruleSet: ruleSet)
+        for resource in found.resources[slice] {
+            if let type = resource.type {
+                checker.check(resource.node, as: type, &context)
+                for check in resourceChecks where check.typeNames.contains(type.name) { check.check(resource.node, &context) }
+            }
+            if resource.type == nil || resource.isFallback {
+                outcome.unchecked[resource.typeName, default: 0] += 1
+            } else {
+                outcome.checked[resource.typeName, default: 0] += 1
+            }
+        }
+        if andDocumentChecks {
+            let tls = TLSHygiene(profile: options.tlsProfile)
+            for object in found.tlsObjects { tls.check(object, &context) }
+            let secrets = SecretChecks(pskMinimumLength: options.pskMinimumLength)
+            for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
+            for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
+            if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
+                let hint = scan.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
+                context.report("discovery/unknown-document",
+                               "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
+                               at: root)
+            }
+        }
+        outcome.issues = context.issues
+        return outcome
     }
 
     /// Gives issues their level (or drops disabled rules), pointer, position and excerpt.
@@ -169,8 +236,9 @@ public struct Linter: Sendable {
                                   start: start, end: end, byteRange: issue.range)
             finding.excerpt = excerpt(issue.range, lines: lines, doc: doc, secretRanges: secretRanges)
             if var fix = issue.fix {
-                fix.start = lines.position(of: fix.edit.range.lowerBound)
-                fix.end = lines.position(of: fix.edit.range.upperBound)
+                var fixCursor = startCursor
+                fix.start = fixCursor.position(of: fix.edit.range.lowerBound)
+                fix.end = fixCursor.position(of: fix.edit.range.upperBound)
                 finding.fix = fix
             }
             // A finding about a whole object or list (a missing field, a condition) is known by its

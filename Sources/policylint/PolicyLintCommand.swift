@@ -19,6 +19,17 @@ func writeStandardError(_ text: String) {
     _ = bytes.withUnsafeMutableBufferPointer { write(2, $0.baseAddress, $0.count) }
 }
 
+/// With POLICYLINT_PHASE_TIMES set, the end of each step of a lint run on standard error, as
+/// seconds of the monotonic clock: where a run's time goes (policylint-bench prints it).
+let phaseTimes: (@Sendable (String) -> Void)? = {
+    guard getenv("POLICYLINT_PHASE_TIMES") != nil else { return nil }
+    return { phase in
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        writeStandardError("policylint: phase \(phase) \(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)\n")
+    }
+}()
+
 /// A whole file, read straight into the array the engine keeps: FileManager's Data and then a
 /// copy into [UInt8] held the file twice (the peak memory of a large export) and copied it once
 /// more. nil when the file cannot be opened or read (a directory, no permission).
@@ -252,9 +263,12 @@ struct PolicyLintCommand {
             configuration.configure(&options, files: arguments.kind == nil ? names : [], workingDirectory: workingDirectory)
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
         }
+        options.phaseObserver = phaseTimes
         let linter = Linter(ruleSet: ruleSet, options: options)
 
+        phaseTimes?("start")
         let contents = ParallelMap.map(paths, readAll)  // read on every core
+        phaseTimes?("read")
         var readable: [(name: String, bytes: [UInt8])] = []
         for (i, bytes) in contents.enumerated() {
             if let bytes { readable.append((names[i], bytes)) } else {
@@ -324,6 +338,8 @@ struct PolicyLintCommand {
             do { try writeFileAtomically(path, Array(text.utf8)) } catch { fail("cannot write \(path)") }
         }
 
+        phaseTimes?("configure")
+        defer { phaseTimes?("report") }
         if let output = arguments.output {
             write(render(arguments.format, toTerminal: false), to: output)
         } else {

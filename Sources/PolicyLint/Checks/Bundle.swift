@@ -35,55 +35,93 @@ struct BundleFacts {
         "source_groups": "groups", "destination_groups": "groups", "scope": "groups", "services": "services",
     ]
 
-    static func gather(_ doc: JSONDocument) -> BundleFacts {
-        var facts = BundleFacts()
-        // Enclosing NSX objects with a known path, innermost last, as (subtree end, path).
-        var enclosing: [(end: Int, path: String)] = []
-        for node in 0..<doc.nodes.count where doc.kind(node) == .object {
-            while let last = enclosing.last, last.end <= node { enclosing.removeLast() }
-            // One pass over the members finds every key this needs (the last of a repeated key,
-            // as `member` does): looking each up by name walked every object's members ten times.
-            var body: Int?, meta: Int?, typeNode: Int?, pathNode: Int?, idNode: Int?, sequenceNode: Int?
-            var categoryNode: Int?, rulesNode: Int?
+    /// The keys of one object that the facts need (the last of a repeated key, as `member`
+    /// does), found in one pass over its members: looking each up by name walked every
+    /// object's members ten times.
+    struct Members {
+        var body: Int?, meta: Int?, type: Int?, path: Int?, id: Int?, sequence: Int?, category: Int?, rules: Int?
+
+        init(_ node: Int, _ doc: JSONDocument) {
             for (k, v) in doc.members(node) {
                 switch doc.decodedLength(k) {
-                case 2: if doc.rawStringIs(k, "id") { idNode = v }
+                case 2: if doc.rawStringIs(k, "id") { id = v }
                 case 4:
                     if doc.rawStringIs(k, "body") { body = v }
                     else if doc.rawStringIs(k, "meta") { meta = v }
-                    else if doc.rawStringIs(k, "path") { pathNode = v }
-                case 5: if doc.rawStringIs(k, "rules") { rulesNode = v }
-                case 8: if doc.rawStringIs(k, "category") { categoryNode = v }
-                case 13: if doc.rawStringIs(k, "resource_type") { typeNode = v }
-                case 15: if doc.rawStringIs(k, "sequence_number") { sequenceNode = v }
+                    else if doc.rawStringIs(k, "path") { path = v }
+                case 5: if doc.rawStringIs(k, "rules") { rules = v }
+                case 8: if doc.rawStringIs(k, "category") { category = v }
+                case 13: if doc.rawStringIs(k, "resource_type") { type = v }
+                case 15: if doc.rawStringIs(k, "sequence_number") { sequence = v }
                 default: break
                 }
             }
-            if let body, doc.kind(body) == .object, let meta, let href = doc.member(meta, "href").flatMap(doc.stringValue) {
+        }
+
+        /// The NSX type, unless the object is none or a `Child*` wrapper (skipped before its
+        /// type is decoded).
+        func nsxType(_ doc: JSONDocument) -> String? {
+            guard let type, doc.kind(type) == .string, !doc.rawStringHasPrefix(type, "Child") else { return nil }
+            return doc.string(type)
+        }
+    }
+
+    /// Enclosing NSX objects with a known path, innermost last, as (subtree end, path).
+    typealias Enclosing = [(end: Int, path: String)]
+
+    /// An NSX object's policy path: its own `path`, or one derived from the enclosing object's
+    /// (H-API bodies carry an id but no path).
+    static func path(of members: Members, type: String, _ doc: JSONDocument, enclosing: Enclosing) -> String? {
+        if let path = members.path.flatMap(doc.stringValue) { return path }
+        if type == "Infra" { return "/infra" }
+        if type == "GlobalInfra" { return "/global-infra" }
+        // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A chain of
+        // Domains a million deep would make each derived path longer than the last: quadratic
+        // memory (100,000 levels took 12 GB). Deeper objects get no path.
+        guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegments[type],
+              let parent = enclosing.last?.path else { return nil }
+        return parent + "/" + segment + "/" + id
+    }
+
+    /// The enclosing paths at `node`, as the document-order walk has them when it reaches it:
+    /// the ancestors' paths, derived from the root down. Lets a piece of the document start
+    /// where the piece before it ends.
+    static func enclosing(at node: Int, _ doc: JSONDocument) -> Enclosing {
+        var enclosing: Enclosing = []
+        var container = 0
+        while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
+            if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc),
+               let path = path(of: members, type: type, doc, enclosing: enclosing) {
+                enclosing.append((Int(doc.nodes[container].subtreeEnd), path))
+            }
+            // The child whose subtree holds the node; siblings are skipped whole.
+            guard let next = doc.children(container).first(where: { $0 <= node && node < Int(doc.nodes[$0].subtreeEnd) }) else { break }
+            container = next
+        }
+        return enclosing
+    }
+
+    /// The facts of the objects among `nodes`, a piece of the document (pieces run on every
+    /// core and are joined in order with `append`).
+    static func gather(_ doc: JSONDocument, nodes: Range<Int>) -> BundleFacts {
+        var facts = BundleFacts()
+        guard !nodes.isEmpty else { return facts }
+        var enclosing = enclosing(at: nodes.lowerBound, doc)
+        for node in nodes where doc.kind(node) == .object {
+            while let last = enclosing.last, last.end <= node { enclosing.removeLast() }
+            let members = Members(node, doc)
+            if let body = members.body, doc.kind(body) == .object, let meta = members.meta, let href = doc.member(meta, "href").flatMap(doc.stringValue) {
                 facts.spsObjects.append(href)
-            } else if body == nil, let meta, let href = doc.member(meta, "href").flatMap(doc.stringValue), let slash = href.lastIndex(of: "/") {
+            } else if members.body == nil, let meta = members.meta, let href = doc.member(meta, "href").flatMap(doc.stringValue), let slash = href.lastIndex(of: "/") {
                 facts.references.append(Reference(collection: String(href[..<slash]), target: href, node: href.isEmpty ? node : doc.member(meta, "href")!))
             }
-            guard let typeNode, doc.kind(typeNode) == .string else { continue }
-            // Wrappers (ChildDomain…) are skipped before their type is decoded.
-            if doc.rawStringHasPrefix(typeNode, "Child") { continue }
-            let type = doc.string(typeNode)
-            var path = pathNode.flatMap(doc.stringValue)
-            if path == nil {
-                if type == "Infra" { path = "/infra" }
-                else if type == "GlobalInfra" { path = "/global-infra" }
-                // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A
-                // chain of Domains a million deep would make each derived path longer than the
-                // last: quadratic memory (100,000 levels took 12 GB). Deeper objects get no path.
-                else if enclosing.count < 16, let id = idNode.flatMap(doc.stringValue), let segment = pathSegments[type], let parent = enclosing.last?.path {
-                    path = parent + "/" + segment + "/" + id
-                }
-            }
-            let sequence = sequenceNode.flatMap { doc.kind($0) == .number ? $0 : nil }
+            guard let type = members.nsxType(doc) else { continue }
+            let path = path(of: members, type: type, doc, enclosing: enclosing)
+            let sequence = members.sequence.flatMap { doc.kind($0) == .number ? $0 : nil }
             if let sequence { facts.sequenceTexts[sequence] = doc.numberText(sequence) }
             var group: String?
             if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
-                group = parent + "#" + (categoryNode.flatMap(doc.stringValue) ?? "")
+                group = parent + "#" + (members.category.flatMap(doc.stringValue) ?? "")
             } else if type == "Rule" {
                 group = path.map(parentPath) ?? enclosing.last?.path
             }
@@ -91,7 +129,7 @@ struct BundleFacts {
             else if group != nil { facts.objects.append(NSXObject(type: type, path: "", node: node, siblingGroup: group, sequenceNode: sequence)) }
             if let path { enclosing.append((Int(doc.nodes[node].subtreeEnd), path)) }
             // Inline rules of a policy: references and sequence numbers, grouped under the policy.
-            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = rulesNode, doc.kind(rules) == .array {
+            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
                 let policy = path ?? "#\(node)"
                 for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
                     let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
@@ -103,6 +141,14 @@ struct BundleFacts {
             if type == "Rule" || type == "SecurityPolicy" || type == "GatewayPolicy" { gatherReferences(node, doc, &facts) }
         }
         return facts
+    }
+
+    /// Joins the facts of consecutive pieces of one document, in document order.
+    mutating func append(_ other: BundleFacts) {
+        objects += other.objects
+        references += other.references
+        spsObjects += other.spsObjects
+        sequenceTexts.merge(other.sequenceTexts) { first, _ in first }
     }
 
     static func gatherReferences(_ object: Int, _ doc: JSONDocument, _ facts: inout BundleFacts) {

@@ -20,8 +20,6 @@ struct CheckContext {
     let mode: DocumentMode
     let ruleSet: RuleSet
     var issues: [Issue] = []
-    /// Byte ranges of credential values, masked wherever source is shown.
-    var secretRanges: [Range<Int>] = []
 
     init(doc: JSONDocument, mode: DocumentMode, ruleSet: RuleSet, issues: [Issue] = []) {
         self.doc = doc; self.mode = mode; self.ruleSet = ruleSet; self.issues = issues

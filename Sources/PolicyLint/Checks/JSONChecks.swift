@@ -20,15 +20,16 @@ enum JSONChecks {
         return issues
     }
 
-    /// Keys repeated in one object: NSX keeps one of them silently.
-    static func duplicateKeys(_ context: inout CheckContext) {
+    /// Keys repeated in one object: NSX keeps one of them silently. Looks at the objects among
+    /// `nodes`, a piece of the document.
+    static func duplicateKeys(_ context: inout CheckContext, nodes: Range<Int>) {
         let doc = context.doc
         var keys: [Int] = []
         // Each key's length and first bytes in one word (0 for a key with escapes, which is
         // always compared in full): pairs are told apart by comparing words, and only equal
         // words compare the keys (comparing every pair's bytes was most of this check).
         var signatures: [UInt64] = []
-        for node in 0..<doc.nodes.count where doc.kind(node) == .object {
+        for node in nodes where doc.kind(node) == .object {
             keys.removeAll(keepingCapacity: true)
             for (key, _) in doc.members(node) { keys.append(key) }
             guard keys.count > 1 else { continue }

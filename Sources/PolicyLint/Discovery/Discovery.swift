@@ -17,13 +17,27 @@ struct Resource {
 /// What discovery learns about a document.
 struct DiscoveryResult {
     var resources: [Resource] = []
-    var mode: DocumentMode = .authored
     var secretRanges: [Range<Int>] = []
     /// Members whose key names a credential, and other members whose value is a token.
     var secretMembers: [(key: Int, value: Int)] = []
     var tokenMembers: [(key: Int, value: Int)] = []
     /// Objects that hold `cipher_suites` or `protocol_versions` lists.
     var tlsObjects: [Int] = []
+    /// The document carries a read-only server field (`exportMarkers`): it is a GET response.
+    var exported = false
+    /// Issues found while discovering (a wrapper holding the wrong type, a path not ending in its id…).
+    var issues: [Issue] = []
+
+    /// Joins the results of consecutive pieces of one document, in document order.
+    mutating func append(_ other: DiscoveryResult) {
+        resources += other.resources
+        secretRanges += other.secretRanges
+        secretMembers += other.secretMembers
+        tokenMembers += other.tokenMembers
+        tlsObjects += other.tlsObjects
+        exported = exported || other.exported
+        issues += other.issues
+    }
 }
 
 /// Finds every object the packs know, wherever it sits (catalogue section 1): NSX objects and
@@ -38,12 +52,14 @@ struct Discovery {
     /// `--kind`: the type of a bare body at the top of the document.
     let kind: String?
 
-    func discover(_ context: inout CheckContext, modeOverride: DocumentMode?) -> DiscoveryResult {
+    /// Discovers the objects among `nodes`, a piece of the document (pieces run on every core;
+    /// each object is looked at by the piece that holds its node). `topLevel`: `topLevelObjects`.
+    func discover(_ doc: JSONDocument, nodes: Range<Int>, topLevel: Set<Int>) -> DiscoveryResult {
         var result = DiscoveryResult()
-        let doc = context.doc
-        guard let root = doc.root else { return result }
+        // Discovery reports through a context of its own; the mode is not known yet and no
+        // discovery check depends on it.
+        var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
         var exported = false
-        let topLevel = topLevelObjects(doc, root)
         // Secret keys as bytes, with a table of their first bytes: each member's key is tested
         // without making a String (hashing a decoded key per member was a tenth of discovery).
         let secretKeyBytes = ruleSet.secretKeys.map { Array($0.utf8) }
@@ -57,7 +73,7 @@ struct Discovery {
             }
         }
 
-        for node in 0..<doc.nodes.count where doc.kind(node) == .object {
+        for node in nodes where doc.kind(node) == .object {
             var resourceType: Int?
             var body: Int?, meta: Int?, key: Int?, results: Int?
             for (k, v) in doc.members(node) {
@@ -96,13 +112,15 @@ struct Discovery {
             }
             if let results { checkList(node, results: results, &context) }
         }
-        result.mode = modeOverride ?? (exported ? .exported : .authored)
+        result.issues = context.issues
+        result.exported = exported
         return result
     }
 
     /// The objects where a bare body may stand: the root, and the elements of a top-level array
     /// or list (`results`, `items`).
-    func topLevelObjects(_ doc: JSONDocument, _ root: Int) -> Set<Int> {
+    static func topLevelObjects(_ doc: JSONDocument) -> Set<Int> {
+        guard let root = doc.root else { return [] }
         var nodes: Set<Int> = [root]
         var lists: [Int] = []
         if doc.kind(root) == .array { lists.append(root) }

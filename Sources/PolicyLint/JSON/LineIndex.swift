@@ -87,9 +87,9 @@ public struct LineIndex: Sendable {
         return SourcePosition(line: line + 1, column: column)
     }
 
-    /// Positions for offsets visited in increasing order, each counted on from the last: a
-    /// minified export is one long line, and counting each column from its line start would
-    /// make many findings on it quadratic.
+    /// Positions for nearby offsets, each counted from the last (forward, or back along the
+    /// same line): a minified export is one long line, and counting each column from its line
+    /// start would make many findings on it quadratic.
     public struct Cursor {
         let index: LineIndex
         var line = -1
@@ -101,7 +101,7 @@ public struct LineIndex: Sendable {
         public mutating func position(of rawOffset: Int) -> SourcePosition {
             let target = min(max(0, rawOffset), index.bytes.count)
             let targetLine = index.lineNumber(of: target)
-            if targetLine != line || target < offset {
+            if targetLine != line {
                 line = targetLine
                 offset = index.lineRange(targetLine).lowerBound
                 column = 1
@@ -110,6 +110,9 @@ public struct LineIndex: Sendable {
             index.bytes.withUnsafeBufferPointer { b in
                 var i = offset, c = column
                 while i < target { if b[i] & 0xC0 != 0x80 { c += 1 }; i += 1 }
+                // Back along the line (a fix that also removes the comma before a member).
+                let lineStart = index.lineRange(line).lowerBound
+                while i > max(target, lineStart) { i -= 1; if b[i] & 0xC0 != 0x80 { c -= 1 } }
                 offset = i
                 column = c
             }

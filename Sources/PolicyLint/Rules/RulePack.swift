@@ -68,18 +68,63 @@ public enum DocumentMode: String, Sendable, CaseIterable {
 
 /// A type of object and its constraints.
 public struct TypeSpec: Sendable {
-    public var name: String
-    public var recognize: Recognizer?
-    public var include: [String]
+    /// The fields live in one shared box, copied only when a type is changed (while packs load):
+    /// checking a large export copies its types hundreds of thousands of times (one per object
+    /// queued), and a copy of ten fields was ten reference counts, a tenth of a run, and what
+    /// kept two cores from sharing the work (they counted on the same words).
+    private final class Storage: @unchecked Sendable {
+        var name: String
+        var recognize: Recognizer?
+        var include: [String]
+        var closed: Bool
+        var fields: [String: FieldSpec]
+        var fieldOrder: [String]
+        var required: [String]
+        var conditions: [Condition]
+        var pack: String
+        var fieldTable = FieldTable()
+
+        init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
+             fieldOrder: [String], required: [String], conditions: [Condition], pack: String) {
+            self.name = name; self.recognize = recognize; self.include = include; self.closed = closed; self.fields = fields
+            self.fieldOrder = fieldOrder; self.required = required; self.conditions = conditions; self.pack = pack
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(name: name, recognize: recognize, include: include, closed: closed, fields: fields,
+                               fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
+            copy.fieldTable = fieldTable
+            return copy
+        }
+    }
+    private var storage: Storage
+
+    public init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
+                fieldOrder: [String], required: [String], conditions: [Condition], pack: String) {
+        storage = Storage(name: name, recognize: recognize, include: include, closed: closed, fields: fields,
+                          fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
+    }
+
+    /// The box, made this value's own before a change.
+    private var unique: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            return storage
+        }
+    }
+
+    public var name: String { get { storage.name } set { unique.name = newValue } }
+    public var recognize: Recognizer? { get { storage.recognize } set { unique.recognize = newValue } }
+    public var include: [String] { get { storage.include } set { unique.include = newValue } }
     /// A closed type reports fields it does not declare.
-    public var closed: Bool
-    public var fields: [String: FieldSpec]
-    public var fieldOrder: [String]
-    public var required: [String]
-    public var conditions: [Condition]
-    public var pack: String
+    public var closed: Bool { get { storage.closed } set { unique.closed = newValue } }
+    public var fields: [String: FieldSpec] { get { storage.fields } set { unique.fields = newValue } }
+    public var fieldOrder: [String] { get { storage.fieldOrder } set { unique.fieldOrder = newValue } }
+    public var required: [String] { get { storage.required } set { unique.required = newValue } }
+    public var conditions: [Condition] { get { storage.conditions } set { unique.conditions = newValue } }
+    public var pack: String { get { storage.pack } set { unique.pack = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
-    var fieldTable = FieldTable()
+    var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }
 
 /// A type's fields found by the raw bytes of a key: checking a large export looked up every
