@@ -1,26 +1,65 @@
 /// What one file contributes to the bundle index: the NSX objects it defines (with their policy
-/// paths), the references it makes, and the SPS objects and references it holds.
+/// paths), the references it makes, and the SPS objects and references it holds. Texts the
+/// index looks up are hashed here, while facts are gathered on every core.
 struct BundleFacts {
     struct NSXObject {
         var type: String
         var path: String
+        var pathHash: UInt64
         var node: Int
         /// For duplicates of sequence numbers: the policy's domain and category, or the rule's policy.
         var siblingGroup: String?
         var sequenceNode: Int?
+        var sequenceText = ""
+        /// Of type, sibling group and sequence text.
+        var siblingHash: UInt64 = 0
+
+        init(type: String, path: String, node: Int, siblingGroup: String?, sequenceNode: Int?, _ doc: JSONDocument) {
+            self.type = type; self.path = path; self.node = node; self.siblingGroup = siblingGroup; self.sequenceNode = sequenceNode
+            pathHash = hashText(path)
+            if let siblingGroup, let sequenceNode {
+                sequenceText = doc.numberText(sequenceNode)
+                siblingHash = combineHashes(combineHashes(hashText(type), hashText(siblingGroup)), hashText(sequenceText))
+            }
+        }
     }
     struct Reference {
         /// The collection the target belongs to (`groups`, `services`, or an SPS href prefix).
         var collection: String
-        var target: String
+        /// The target's text, when it is not the string at `node` (an SPS href).
+        var text: String?
+        var targetHash: UInt64
         var node: Int
+
+        init(collection: String, target: String, node: Int) {
+            self.collection = collection; self.text = target; self.node = node
+            targetHash = hashText(target)
+        }
+
+        /// A reference that is the string at `node`, hashed from the document's bytes: most
+        /// references resolve, and need no String of their own.
+        init(collection: String, node: Int, _ doc: JSONDocument) {
+            self.collection = collection; self.node = node
+            targetHash = doc.stringHash(node)
+        }
     }
     var objects: [NSXObject] = []
     var references: [Reference] = []
     /// SPS objects as "collection href/key".
     var spsObjects: [String] = []
-    /// The text of each sequence number, by node.
-    var sequenceTexts: [Int: String] = [:]
+    /// The document the nodes belong to.
+    var doc: JSONDocument?
+
+    /// A reference's target as text.
+    func target(_ reference: Reference) -> String {
+        reference.text ?? doc?.string(reference.node) ?? ""
+    }
+
+    /// Whether a reference names this path, compared on the document's bytes.
+    func references(_ reference: Reference, _ path: String) -> Bool {
+        if let text = reference.text { return text == path }
+        return doc?.stringEquals(reference.node, path) ?? false
+    }
 
     /// Where each NSX type lives in a policy path, to derive the paths of hierarchical (H-API)
     /// bodies, whose objects carry an id but no path.
@@ -78,9 +117,39 @@ struct BundleFacts {
         // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A chain of
         // Domains a million deep would make each derived path longer than the last: quadratic
         // memory (100,000 levels took 12 GB). Deeper objects get no path.
-        guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegments[type],
+        guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegment(type),
               let parent = enclosing.last?.path else { return nil }
-        return parent + "/" + segment + "/" + id
+        return joined(parent, "/", segment, "/", id)
+    }
+
+    /// Where an NSX type lives in a policy path (`pathSegments`), by a switch on the name:
+    /// hashing the name into the dictionary for every object was a tenth of gathering facts.
+    static func pathSegment(_ type: String) -> String? {
+        switch type {
+        case "Rule": "rules"
+        case "Group": "groups"
+        case "SecurityPolicy": "security-policies"
+        case "Service": "services"
+        case "Domain": "domains"
+        default: pathSegments[type]
+        }
+    }
+
+    /// Texts joined into one String allocated once at its size (`+` regrew it at each part).
+    static func joined(_ parts: String...) -> String {
+        var count = 0
+        for part in parts { count += part.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var at = 0
+            for var part in parts {
+                part.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress else { return }
+                    UnsafeMutableRawPointer(buffer.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
+                    at += bytes.count
+                }
+            }
+            return at
+        }
     }
 
     /// The enclosing paths at `node`, as the document-order walk has them when it reaches it:
@@ -105,6 +174,7 @@ struct BundleFacts {
     /// core and are joined in order with `append`).
     static func gather(_ doc: JSONDocument, nodes: Range<Int>) -> BundleFacts {
         var facts = BundleFacts()
+        facts.doc = doc
         guard !nodes.isEmpty else { return facts }
         var enclosing = enclosing(at: nodes.lowerBound, doc)
         for node in nodes where doc.kind(node) == .object {
@@ -118,23 +188,21 @@ struct BundleFacts {
             guard let type = members.nsxType(doc) else { continue }
             let path = path(of: members, type: type, doc, enclosing: enclosing)
             let sequence = members.sequence.flatMap { doc.kind($0) == .number ? $0 : nil }
-            if let sequence { facts.sequenceTexts[sequence] = doc.numberText(sequence) }
             var group: String?
             if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
-                group = parent + "#" + (members.category.flatMap(doc.stringValue) ?? "")
+                group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
             } else if type == "Rule" {
                 group = path.map(parentPath) ?? enclosing.last?.path
             }
-            if let path { facts.objects.append(NSXObject(type: type, path: path, node: node, siblingGroup: group, sequenceNode: sequence)) }
-            else if group != nil { facts.objects.append(NSXObject(type: type, path: "", node: node, siblingGroup: group, sequenceNode: sequence)) }
+            if let path { facts.objects.append(NSXObject(type: type, path: path, node: node, siblingGroup: group, sequenceNode: sequence, doc)) }
+            else if group != nil { facts.objects.append(NSXObject(type: type, path: "", node: node, siblingGroup: group, sequenceNode: sequence, doc)) }
             if let path { enclosing.append((Int(doc.nodes[node].subtreeEnd), path)) }
             // Inline rules of a policy: references and sequence numbers, grouped under the policy.
             if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
                 let policy = path ?? "#\(node)"
                 for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
                     let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
-                    if let ruleSequence { facts.sequenceTexts[ruleSequence] = doc.numberText(ruleSequence) }
-                    facts.objects.append(NSXObject(type: "Rule", path: "", node: rule, siblingGroup: policy, sequenceNode: ruleSequence))
+                    facts.objects.append(NSXObject(type: "Rule", path: "", node: rule, siblingGroup: policy, sequenceNode: ruleSequence, doc))
                     gatherReferences(rule, doc, &facts)
                 }
             }
@@ -148,7 +216,7 @@ struct BundleFacts {
         objects += other.objects
         references += other.references
         spsObjects += other.spsObjects
-        sequenceTexts.merge(other.sequenceTexts) { first, _ in first }
+        doc = doc ?? other.doc
     }
 
     static func gatherReferences(_ object: Int, _ doc: JSONDocument, _ facts: inout BundleFacts) {
@@ -166,7 +234,7 @@ struct BundleFacts {
             for element in doc.elements(value) {
                 // ANY, IP addresses, CIDR blocks and ranges are literals, not references.
                 guard doc.kind(element) == .string, doc.rawStringHasPrefix(element, "/") else { continue }
-                facts.references.append(Reference(collection: collection, target: doc.string(element), node: element))
+                facts.references.append(Reference(collection: collection, node: element, doc))
             }
         }
     }
@@ -175,10 +243,17 @@ struct BundleFacts {
     /// segments ("" when it has fewer than three). Sliced at the last two slashes: splitting
     /// and joining every rule's path was a tenth of a run.
     static func parentPath(_ path: String) -> String {
-        let utf8 = path.utf8
-        guard let last = utf8.lastIndex(of: UInt8(ascii: "/")),
-              let previous = utf8[..<last].lastIndex(of: UInt8(ascii: "/")) else { return "" }
-        return String(path[..<previous])
+        var path = path
+        return path.withUTF8 { utf8 -> String in
+            let slash = UInt8(ascii: "/")
+            var end = utf8.count, slashes = 0
+            while end > 0 {
+                end -= 1
+                if utf8[end] == slash { slashes += 1; if slashes == 2 { break } }
+            }
+            guard slashes == 2 else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: utf8[..<end]), as: UTF8.self)
+        }
     }
 }
 
@@ -189,20 +264,21 @@ struct BundleIndex {
 
     func check(_ files: [BundleFacts]) -> [Int: [Issue]] {
         var issues: [Int: [Issue]] = [:]
-        // Where each path is defined (first definition), and which collections the bundle holds.
-        var definitions: [String: (file: Int, node: Int)] = [:]
-        var idsByCollection: [String: [String]] = [:]
+        // Where each path is defined (first definition): objects by (file, index in its facts).
+        let objectCount = files.reduce(0) { $0 + $1.objects.count }
+        var definitions = HashSlots(expected: objectCount)
+        var defined: [(file: Int, object: Int)] = []
+        defined.reserveCapacity(objectCount)
         var spsObjects: Set<String> = []
         var spsCollections: Set<String> = []
-        definitions.reserveCapacity(files.reduce(0) { $0 + $1.objects.count })
         for (f, facts) in files.enumerated() {
-            for object in facts.objects where !object.path.isEmpty {
-                if let first = definitions[object.path] {
-                    let position = first.file == f ? "earlier in this file" : "in another file of this run"
+            for (o, object) in facts.objects.enumerated() where !object.path.isEmpty {
+                if let first = definitions.find(object.pathHash, { files[defined[$0].file].objects[defined[$0].object].path == object.path }) {
+                    let position = defined[first].file == f ? "earlier in this file" : "in another file of this run"
                     issues[f, default: []].append(Issue(rule: "dup/id", message: "another \(object.type) with the path \(object.path) is defined \(position); ids must be unique under one parent", anchor: object.node, range: 0..<0))
                 } else {
-                    definitions[object.path] = (f, object.node)
-                    if let collection = collectionOf(object.path) { idsByCollection[collection, default: []].append(object.path) }
+                    definitions.append(object.pathHash)
+                    defined.append((f, o))
                 }
             }
             for href in facts.spsObjects {
@@ -210,37 +286,54 @@ struct BundleIndex {
                 if let slash = href.lastIndex(of: "/") { spsCollections.insert(String(href[..<slash])) }
             }
         }
+        // The defined paths of each collection, made only when a reference dangles.
+        var idsByCollection: [String: [String]]?
+        func known(_ collection: String) -> [String]? {
+            if idsByCollection == nil {
+                var byCollection: [String: [String]] = [:]
+                for (f, o) in defined {
+                    let path = files[f].objects[o].path
+                    if let collection = collectionOf(path) { byCollection[collection, default: []].append(path) }
+                }
+                idsByCollection = byCollection
+            }
+            return idsByCollection?[collection]
+        }
         for (f, facts) in files.enumerated() {
             for reference in facts.references {
-                if reference.collection.hasPrefix("/api/") {
+                if reference.collection.utf8.first == UInt8(ascii: "/") && reference.collection.hasPrefix("/api/") {
+                    let target = facts.target(reference)
                     // An SPS reference: {key, meta.href}. Built-in 7x24 time policy -100 always exists.
-                    guard !spsObjects.contains(reference.target), !reference.target.hasSuffix("/-100") else { continue }
+                    guard !spsObjects.contains(target), !target.hasSuffix("/-100") else { continue }
                     if spsCollections.contains(reference.collection) {
-                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(reference.target) names an object that is not in this run's files", anchor: reference.node, range: 0..<0))
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) names an object that is not in this run's files", anchor: reference.node, range: 0..<0))
                     }
                     continue
                 }
-                guard definitions[reference.target] == nil else { continue }
-                let collection = collectionOf(reference.target) ?? reference.collection
-                if let known = idsByCollection[collection] {
-                    let hint = nearest(reference.target, in: known).map { "; did you mean \($0)?" } ?? ""
-                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(reference.target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
+                guard definitions.find(reference.targetHash, { facts.references(reference, files[defined[$0].file].objects[defined[$0].object].path) }) == nil else { continue }
+                let target = facts.target(reference)
+                let collection = collectionOf(target) ?? reference.collection
+                if let known = known(collection) {
+                    let hint = nearest(target, in: known).map { "; did you mean \($0)?" } ?? ""
+                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
                 } else if strictReferences {
-                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(reference.target) cannot be checked: this run holds no \(collection)", anchor: reference.node, range: 0..<0, level: .note))
+                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) cannot be checked: this run holds no \(collection)", anchor: reference.node, range: 0..<0, level: .note))
                 }
             }
             // Two siblings with one sequence number: their order is not deterministic.
-            // Keyed by the three parts as they are: joining them into one string allocated a
-            // new string for every rule.
-            struct SiblingKey: Hashable { var type: String; var group: String; var sequence: String }
-            var seen: [SiblingKey: Int] = [:]
-            for object in facts.objects {
-                guard let group = object.siblingGroup, let sequence = object.sequenceNode else { continue }
-                let key = SiblingKey(type: object.type, group: group, sequence: files[f].sequenceText(sequence))
-                if seen[key] != nil {
-                    issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(files[f].sequenceText(sequence)); their order is not deterministic", anchor: sequence, range: 0..<0))
+            var seen = HashSlots(expected: facts.objects.count)
+            var seenObjects: [Int] = []
+            for (o, object) in facts.objects.enumerated() {
+                guard let group = object.siblingGroup, object.sequenceNode != nil else { continue }
+                let same = seen.find(object.siblingHash) { entry in
+                    let other = facts.objects[seenObjects[entry]]
+                    return other.sequenceText == object.sequenceText && other.type == object.type && other.siblingGroup == group
+                }
+                if same != nil {
+                    issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(object.sequenceText); their order is not deterministic", anchor: object.sequenceNode!, range: 0..<0))
                 } else {
-                    seen[key] = sequence
+                    seen.append(object.siblingHash)
+                    seenObjects.append(o)
                 }
             }
         }
@@ -282,10 +375,4 @@ struct BundleIndex {
         return closestMatch(to: id, in: pool.map(lastSegment), maxDistance: 3)
             .flatMap { match in pool.first { $0.hasSuffix("/" + match) } }
     }
-}
-
-extension BundleFacts {
-    /// Sequence numbers compared by their text; the facts keep node indices only, so the text
-    /// is filled in when facts are gathered.
-    func sequenceText(_ node: Int) -> String { sequenceTexts[node] ?? "" }
 }

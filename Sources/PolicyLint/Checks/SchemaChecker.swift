@@ -22,10 +22,14 @@ struct SchemaChecker {
             context.report("schema/type", "a \(type.name) must be an object, not \(context.kindName(object))", at: object)
             return
         }
+        let fieldTable = type.fieldTable
+        // The declared fields present, by entry index: the required ones are then known
+        // without looking each up among the members again.
+        var present = PresentFields()
         for (key, value) in doc.members(object) {
             // The field is found by the key's bytes (see FieldTable); the key is decoded only
             // for a message about an unknown field.
-            guard let (name, field) = type.fieldTable.field(for: key, in: doc, fallback: type.fields) else {
+            guard let index = fieldTable.index(for: key, in: doc) else {
                 if type.closed {
                     let name = doc.string(key)
                     let hint = closestMatch(to: name, in: type.fieldOrder).map { "; did you mean '\($0)'?" } ?? ""
@@ -33,6 +37,8 @@ struct SchemaChecker {
                 }
                 continue
             }
+            present.insert(index)
+            let (name, field) = fieldTable.entries[index]
             if field.readOnly && context.mode == .authored {
                 context.report("schema/readonly-field",
                                "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
@@ -45,14 +51,30 @@ struct SchemaChecker {
             checkValue(value, field, name: name, parent: object, context: &context, pending: &pending)
         }
         if !doc.nodes[object].isTruncated {
-            for name in type.required where doc.member(object, name) == nil {
-                context.report("schema/required", "\(type.name) requires '\(name)'", at: object)
+            for (name, index) in fieldTable.required {
+                let isPresent = index.flatMap { present.contains($0) } ?? (doc.member(object, name) != nil)
+                if !isPresent { context.report("schema/required", "\(type.name) requires '\(name)'", at: object) }
             }
             for condition in type.conditions {
                 if let mode = condition.mode, mode != context.mode { continue }
                 guard context.holds(condition.when, on: object) else { continue }
                 checkCondition(condition, object, &context)
             }
+        }
+    }
+
+    /// A set of a type's field indices; nil (unknown) beyond the first 128 fields.
+    struct PresentFields {
+        var low: UInt64 = 0, high: UInt64 = 0
+
+        mutating func insert(_ index: Int) {
+            if index < 64 { low |= 1 << UInt64(index) } else if index < 128 { high |= 1 << UInt64(index - 64) }
+        }
+
+        func contains(_ index: Int) -> Bool? {
+            if index < 64 { return low & (1 << UInt64(index)) != 0 }
+            if index < 128 { return high & (1 << UInt64(index - 64)) != 0 }
+            return nil
         }
     }
 

@@ -75,7 +75,7 @@ struct Discovery {
 
         for node in nodes where doc.kind(node) == .object {
             var resourceType: Int?
-            var body: Int?, meta: Int?, key: Int?, results: Int?
+            var body: Int?, meta: Int?, key: Int?, results: Int?, path: Int?, id: Int?
             for (k, v) in doc.members(node) {
                 // Keys are compared by their first byte before decoding: most keys miss every test.
                 let first = doc.bytes[Int(doc.nodes[k].start) + 1]
@@ -86,7 +86,11 @@ struct Discovery {
                 }
                 if first == UInt8(ascii: "b"), doc.stringEquals(k, "body"), doc.kind(v) == .object { body = v }
                 if first == UInt8(ascii: "m"), doc.stringEquals(k, "meta"), doc.kind(v) == .object { meta = v }
-                if first == UInt8(ascii: "k"), doc.stringEquals(k, "key") { key = v }
+                if first == UInt8(ascii: "k"), doc.rawStringIs(k, "key") { key = v }
+                // (A key may spell its first letter as an escape: it is then decoded to compare.)
+                let escaped = first == UInt8(ascii: "\\")
+                if first == UInt8(ascii: "p") || escaped, doc.rawStringIs(k, "path") { path = v }
+                if first == UInt8(ascii: "i") || escaped, doc.rawStringIs(k, "id") { id = v }
                 if secretFirstBytes[Int(first)], isSecretKey(k) {
                     result.secretRanges.append(doc.range(v))
                     result.secretMembers.append((k, v))
@@ -100,7 +104,7 @@ struct Discovery {
                 }
             }
             if let resourceType {
-                discoverNSX(node, resourceType: resourceType, &context, &result)
+                discoverNSX(node, resourceType: resourceType, path: path, id: id, &context, &result)
             } else if let body, let meta, let href = doc.member(meta, "href"), doc.kind(href) == .string {
                 discoverSPS(wrapper: node, body: body, href: href, key: key, &context, &result)
             } else if body == nil, let meta, let key, doc.kind(key) == .string, let href = doc.member(meta, "href"), doc.kind(href) == .string {
@@ -131,26 +135,31 @@ struct Discovery {
         return nodes
     }
 
-    func discoverNSX(_ node: Int, resourceType: Int, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
+    /// `path` and `id`: the object's own members of those names, if any.
+    func discoverNSX(_ node: Int, resourceType: Int, path: Int?, id idNode: Int?, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
         let doc = context.doc
-        let name = doc.string(resourceType)
-        if name.hasPrefix("Child") && name != "ChildResourceReference" && name.utf8.count > 5 {
-            checkWrapper(node, wrapperType: resourceType, expected: String(name.dropFirst(5)), &context)
-            return
+        if doc.rawStringHasPrefix(resourceType, "Child") {
+            let name = doc.string(resourceType)
+            if name == "ChildResourceReference" { return }
+            if name.utf8.count > 5 {
+                checkWrapper(node, wrapperType: resourceType, expected: String(name.dropFirst(5)), &context)
+                return
+            }
         }
-        if name == "ChildResourceReference" { return }
-        if let path = doc.member(node, "path"), doc.kind(path) == .string, let idNode = doc.member(node, "id"),
+        if let path, doc.kind(path) == .string, let idNode,
            doc.kind(idNode) == .string, !pathEndsWithID(path, idNode, doc), case let id = doc.string(idNode),
            !id.isEmpty, !doc.string(path).hasSuffix("/" + id) {
             context.report("nsx/path-id-mismatch", "path \(context.describe(path)) does not end with the object's id '\(id)'", at: path)
         }
-        let candidates = ruleSet.nsxCandidates[name] ?? ruleSet.nsxWildcards
-        let type = candidates.lazy.map { ruleSet.recognizable[$0] }.first { type in
-            fieldsMatch(type.recognize!, node, doc)
+        var match: Int?
+        for candidate in ruleSet.nsxCandidates(for: resourceType, in: doc) where fieldsMatch(ruleSet.recognizers[candidate], node, doc) {
+            match = candidate
+            break
         }
         // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
         // summary lists it as a type without rules of its own.
-        result.resources.append(Resource(node: node, typeName: name, type: type, isFallback: type?.recognize?.resourceType == "*"))
+        result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: match.map { ruleSet.recognizable[$0] },
+                                         isFallback: match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false))
     }
 
     /// The common case of the path-id check decided on the bytes: both plain ASCII (where a

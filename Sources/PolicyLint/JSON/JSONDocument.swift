@@ -129,6 +129,15 @@ public struct JSONDocument: Sendable {
         return bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress! + offset, other.baseAddress!, other.count) == 0 }
     }
 
+    /// `hashText` of a string node's decoded text, from its bytes when it has no escapes.
+    func stringHash(_ node: Int) -> UInt64 {
+        let n = nodes[node]
+        guard n.kind == .string else { return hashText("") }
+        if n.flags & JSONNode.hasEscapes != 0 { return hashText(string(node)) }
+        let start = Int(n.start) + 1, count = max(0, Int(n.end) - Int(n.start) - 2)
+        return bytes.withUnsafeBytes { all in hashBytes(UnsafeRawBufferPointer(rebasing: all[start..<start + count])) }
+    }
+
     /// The decoded text of a string node.
     public func string(_ node: Int) -> String {
         let n = nodes[node]

@@ -127,60 +127,102 @@ public struct TypeSpec: Sendable {
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }
 
-/// A type's fields found by the raw bytes of a key: checking a large export looked up every
-/// member's field by making a String of its key and hashing it, which was the largest single
-/// cost of a run. An open-addressing table over FNV-1a of the bytes; keys with escapes (rare)
-/// are decoded and looked up in the dictionary instead.
-struct FieldTable: Sendable {
-    private var slots: [Int32] = []
-    private var names: [[UInt8]] = []
-    private var entries: [(name: String, field: FieldSpec)] = []
+/// Names found by the raw bytes of a string node: checking a large export looked up every
+/// member's field (and every object's type) by making a String of the key and hashing it,
+/// which was the largest single cost of a run. An open-addressing table over the bytes; keys
+/// with escapes (rare) are decoded and looked up in a dictionary instead. A class, built once:
+/// a struct of arrays handed out per lookup was a reference count for each of them.
+final class NameTable: Sendable {
+    /// Name index + 1 in each slot, 0 for an empty one.
+    private let slots: [Int32]
+    /// The names, one after another, and where each starts (one more at the end).
+    private let nameBytes: [UInt8]
+    private let nameStarts: [Int]
+    /// Indices by name, for keys with escapes.
+    private let indexByName: [String: Int]
 
-    init() {}
-
-    init(_ fields: [String: FieldSpec]) {
+    init(_ names: [String]) {
         var capacity = 8
-        while capacity < fields.count * 2 { capacity *= 2 }
-        slots = [Int32](repeating: -1, count: capacity)
-        for (name, field) in fields.sorted(by: { $0.key < $1.key }) {
+        while capacity < names.count * 2 { capacity *= 2 }
+        var slots = [Int32](repeating: 0, count: capacity)
+        var nameBytes: [UInt8] = [], nameStarts: [Int] = [0], indexByName: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
             let bytes = Array(name.utf8)
             var slot = bytes.withUnsafeBufferPointer { Self.hash($0) } & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(entries.count)
-            names.append(bytes)
-            entries.append((name, field))
+            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(i + 1)
+            nameBytes += bytes
+            nameStarts.append(nameBytes.count)
+            indexByName[name] = i
         }
+        self.slots = slots; self.nameBytes = nameBytes; self.nameStarts = nameStarts; self.indexByName = indexByName
     }
 
+    /// A name's length and its first and last eight bytes, mixed: names of one table differ
+    /// there, and hashing every byte of every key was most of a lookup.
+    @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        let count = bytes.count
+        var first: UInt64 = 0, last: UInt64 = 0
+        if count >= 8 {
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            first = raw.loadUnaligned(as: UInt64.self)
+            last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for i in 0..<count { first |= UInt64(bytes[i]) << UInt64(i * 8) }
+        }
+        var h = (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        return Int(truncatingIfNeeded: h)
     }
 
-    /// The field named by a key node, and its name.
-    func field(for key: Int, in doc: JSONDocument, fallback: [String: FieldSpec]) -> (name: String, field: FieldSpec)? {
-        let n = doc.nodes[key]
-        if n.flags & JSONNode.hasEscapes != 0 || slots.isEmpty {
-            let name = doc.string(key)
-            return fallback[name].map { (name, $0) }
-        }
+    func index(of name: String) -> Int? { indexByName[name] }
+
+    /// The index of the name a string node holds.
+    func index(of node: Int, in doc: JSONDocument) -> Int? {
+        let n = doc.nodes[node]
+        guard n.kind == .string else { return nil }
+        if n.flags & JSONNode.hasEscapes != 0 { return indexByName[doc.string(node)] }
         let start = Int(n.start) + 1, count = max(0, Int(n.end) - Int(n.start) - 2)
-        return doc.bytes.withUnsafeBufferPointer { all -> (name: String, field: FieldSpec)? in
-            let bytes = UnsafeBufferPointer(rebasing: all[start..<start + count])
+        return doc.bytes.withUnsafeBufferPointer { all -> Int? in
+            let key = UnsafeBufferPointer(rebasing: all[start..<start + count])
             let mask = slots.count - 1
-            var slot = Self.hash(bytes) & mask
-            while true {
-                let index = Int(slots[slot])
-                if index < 0 { return nil }
-                let name = names[index]
-                if name.count == count && name.withUnsafeBufferPointer({ count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, count) == 0 }) {
-                    return entries[index]
+            var slot = Self.hash(key) & mask
+            return nameBytes.withUnsafeBufferPointer { names -> Int? in
+                while true {
+                    let index = Int(slots[slot]) - 1
+                    if index < 0 { return nil }
+                    let nameStart = nameStarts[index]
+                    if nameStarts[index + 1] - nameStart == count
+                        && (count == 0 || memcmp(names.baseAddress! + nameStart, key.baseAddress!, count) == 0) {
+                        return index
+                    }
+                    slot = (slot + 1) & mask
                 }
-                slot = (slot + 1) & mask
             }
         }
     }
+}
+
+/// A type's fields by the bytes of a key (`NameTable`), and its required fields by index.
+final class FieldTable: Sendable {
+    private let names: NameTable
+    let entries: [(name: String, field: FieldSpec)]
+    /// The type's required fields, with their entry index when the type declares them.
+    let required: [(name: String, index: Int?)]
+
+    convenience init() { self.init([:], required: []) }
+
+    init(_ fields: [String: FieldSpec], required: [String]) {
+        entries = fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let names = NameTable(entries.map(\.name))
+        self.names = names
+        self.required = required.map { ($0, names.index(of: $0)) }
+    }
+
+    /// The entry of the field named by a key node.
+    @inline(__always)
+    func index(for key: Int, in doc: JSONDocument) -> Int? { names.index(of: key, in: doc) }
 }
 
 /// How discovery recognises an object as a type.

@@ -6,11 +6,16 @@ public struct RuleSet: Sendable {
     public private(set) var types: [String: TypeSpec] = [:]
     /// Types discovery can recognise, most specific first.
     private(set) var recognizable: [TypeSpec] = []
+    /// Their recognizers, read in place (a type hands out a copy, a reference count per part).
+    private(set) var recognizers: [Recognizer] = []
     /// For each NSX resource_type, the indices in `recognizable` of the types that may claim it
     /// (those naming it or `*`, in order); `nsxWildcards` for a resource_type no type names.
     /// Discovery compared the name with every type's for each object.
     private(set) var nsxCandidates: [String: [Int]] = [:]
     private(set) var nsxWildcards: [Int] = []
+    /// `nsxCandidates` by the bytes of a `resource_type` (its lists in `nsxCandidateLists`).
+    private(set) var nsxCandidateNames = NameTable([])
+    private(set) var nsxCandidateLists: [[Int]] = []
     /// Keys whose values are credentials: never printed, masked in excerpts.
     public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
                                                        "access_token", "refresh_token", "private_key", "passphrase"]
@@ -66,7 +71,7 @@ public struct RuleSet: Sendable {
         }
         for name in types.keys { _ = try resolve(name, []) }
         types = resolved
-        for name in types.keys { types[name]!.fieldTable = FieldTable(types[name]!.fields) }
+        for name in types.keys { types[name]!.fieldTable = FieldTable(types[name]!.fields, required: types[name]!.required) }
 
         func checkRule(_ id: String, _ type: TypeSpec) throws {
             guard rules[id] != nil else { throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names rule '\(id)', which no pack declares") }
@@ -90,6 +95,7 @@ public struct RuleSet: Sendable {
         secretKeys.formUnion(secretKeysToAdd)
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
+        recognizers = recognizable.map { $0.recognize! }
         nsxCandidates = [:]
         nsxWildcards = []
         let named = Set(recognizable.compactMap { $0.recognize?.hrefPattern == nil ? $0.recognize?.resourceType : nil }).subtracting(["*"])
@@ -102,6 +108,15 @@ public struct RuleSet: Sendable {
                 nsxCandidates[wanted, default: []].append(i)
             }
         }
+        let names = nsxCandidates.keys.sorted()
+        nsxCandidateNames = NameTable(names)
+        nsxCandidateLists = names.map { nsxCandidates[$0]! }
+    }
+
+    /// The indices in `recognizable` of the types that may claim an NSX object whose
+    /// `resource_type` is this string node.
+    func nsxCandidates(for resourceType: Int, in doc: JSONDocument) -> [Int] {
+        nsxCandidateNames.index(of: resourceType, in: doc).map { nsxCandidateLists[$0] } ?? nsxWildcards
     }
 
     func rule(_ id: String) -> RuleDescription? { rules[id] }
