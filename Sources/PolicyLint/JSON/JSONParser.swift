@@ -17,6 +17,17 @@ public enum JSONParser {
                 JSONProblem(kind: .syntax, offset: 0, endOffset: 0, message: "the file is larger than 4 GiB, which policylint does not read")
             ], isComplete: false)
         }
+        // A large export is parsed in pieces on every core (JSONParser+Pieces.swift); anything
+        // the pieces cannot reproduce exactly (an error, a minified file) is parsed in one go.
+        if bytes.count >= parallelThreshold {
+            let pieces = min(processorCount, maximumPieces, bytes.count / minimumPieceSize)
+            if pieces > 1, let doc = parseInPieces(bytes, splits: splitPoints(bytes, pieces: pieces)) { return doc }
+        }
+        return parseSequential(bytes)
+    }
+
+    /// The whole input in one pass on the calling thread: the reference the pieces must match.
+    static func parseSequential(_ bytes: [UInt8]) -> JSONDocument {
         var state = ParserState(count: bytes.count)
         bytes.withUnsafeBufferPointer { state.run($0) }
         return JSONDocument(bytes: bytes, nodes: state.nodes, problems: state.problems, isComplete: state.isComplete)
@@ -83,22 +94,28 @@ private func specialBytes(_ w: UInt64, quotes: UInt64) -> UInt64 {
     return (isQuote | isBackslash | isControl | w) & highs
 }
 
-private struct ParserState {
+struct ParserState {
     var nodes: [JSONNode] = []
     var problems: [JSONProblem] = []
     var isComplete = true
     /// Open containers, innermost last.
     var stack: [Int] = []
+    /// Where a first piece stopped at its limit: what it expected next, and whether the root
+    /// value was already complete (JSONParser+Pieces.swift).
+    var stoppedExpecting = Expect.value
+    var stoppedAfterRoot = false
+    /// What a later piece found of the containers around it (JSONParser+Pieces.swift).
+    var fragment = Fragment()
 
     enum Expect { case value, firstElementOrClose, firstKeyOrClose, key, colon, commaOrClose }
 
     /// The input's length: a problem's range never ends past it.
     let count: Int
 
-    init(count: Int) {
+    init(count: Int, reserveFor length: Int? = nil) {
         self.count = count
         // Real exports average one value per 10–20 bytes; reserving avoids most regrowth.
-        nodes.reserveCapacity(count / 12 + 16)
+        nodes.reserveCapacity((length ?? count) / 12 + 16)
     }
 
     /// A problem at one byte; at the end of the input (`-` and nothing more), an empty range
@@ -110,8 +127,11 @@ private struct ParserState {
         problems.append(JSONProblem(kind: kind, offset: offset, endOffset: end, message: message))
     }
 
-    mutating func run(_ s: UnsafeBufferPointer<UInt8>) {
+    /// Parses the values that start before `limit` (the whole input unless this is the first of
+    /// several pieces: then it stops there with its state, not at an end of input).
+    mutating func run(_ s: UnsafeBufferPointer<UInt8>, limit: Int? = nil) {
         let n = s.count
+        let limit = limit ?? n
         var p = 0
         if n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF { p = 3 }  // a UTF-8 byte order mark
         // A UTF-16 or UTF-32 byte order mark: the file is not UTF-8 at all, and reading it byte
@@ -139,7 +159,8 @@ private struct ParserState {
 
         while true {
             p = skipWhitespace(s, p)
-            if p >= n {
+            if p >= limit {
+                if limit < n { stoppedExpecting = expect; stoppedAfterRoot = rootDone; return }
                 if rootDone { return }
                 if nodes.isEmpty {
                     problem(0, 0, "the file holds no JSON value")
