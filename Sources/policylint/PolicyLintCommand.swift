@@ -53,7 +53,18 @@ func readFile(_ path: String) -> [UInt8]? {
     }
     // The size and one byte more: a short read is the whole file (the usual case, one read).
     let capacity = max(Int(info.st_size), 0) + 1
-    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in count = fill(buffer) }
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+        // A large file is read in pieces on every core: most of a read's time is the kernel
+        // giving the buffer its pages, which both cores can do at once. Any short piece (the
+        // file changed meanwhile) and the file is read again from its start, in one go.
+        if capacity >= 8 << 20, readInPieces(fd, UnsafeMutableBufferPointer(rebasing: buffer[0..<capacity - 1])) {
+            count = capacity - 1
+            var probe: UInt8 = 0
+            if pread(fd, &probe, 1, off_t(count)) == 0 { return }
+            lseek(fd, 0, SEEK_SET)
+        }
+        count = fill(buffer)
+    }
     if failed { return nil }
     if bytes.count < capacity { return bytes }
     // The file grew (or reports no size, like a pipe): read on in chunks.
@@ -65,6 +76,28 @@ func readFile(_ path: String) -> [UInt8]? {
         if n < chunk.count { return bytes }
     }
 }
+
+/// Fills `buffer` from the start of the file with one `pread` loop per core; false when any
+/// piece comes up short.
+func readInPieces(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+    let pieces = 4
+    let shortPieces = Atomic<Int>(0)
+    let target = UncheckedBuffer(buffer: buffer)
+    DispatchQueue.concurrentPerform(iterations: pieces) { i in
+        let range = target.buffer.count * i / pieces..<target.buffer.count * (i + 1) / pieces
+        var at = range.lowerBound
+        while at < range.upperBound {
+            let n = pread(fd, target.buffer.baseAddress! + at, range.upperBound - at, off_t(at))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { shortPieces.add(1, ordering: .relaxed); return }
+            at += n
+        }
+    }
+    return shortPieces.load(ordering: .relaxed) == 0
+}
+
+/// The buffer the pieces of a read fill, each its own range.
+struct UncheckedBuffer: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<UInt8> }
 
 /// Progress on stderr for runs longer than a second, only on a terminal and never in CI.
 final class RunProgress: Sendable {

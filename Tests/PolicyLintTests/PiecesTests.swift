@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import PolicyLint
 
-/// A large document is scanned and checked in pieces on every core (Linter.lint(bundle:)). The
-/// pieces must not change a single finding: each test file is linted whole and cut into as many
-/// pieces as it allows, and the reports must be equal.
-@Suite("Documents in pieces")
+/// A large input is read, scanned, checked and indexed in pieces on every core. The pieces must
+/// not change a single finding: each test file is linted whole and cut into as many pieces as it
+/// allows, and the reports must be equal.
+@Suite("Large inputs in pieces")
 struct PiecesTests {
     /// Every JSON file the tests keep: samples, seed examples, conformance and regression inputs.
     static let files: [String] = {
@@ -89,6 +89,46 @@ struct PiecesTests {
                 #expect(pieces.count == max(1, min(n, count)))
             }
         }
+    }
+
+    /// A file of more than 8 MB is read in pieces on every core: a defect in each piece of it
+    /// must be found at its line, so every byte arrived in its place.
+    @Test func aLargeFileIsReadWholeAndInOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policylint-large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lines = ["{\"results\": ["]
+        let count = 60_000
+        for i in 0..<count {
+            // Every 7,500th policy has a sequence number out of range.
+            let sequence = i % 7_500 == 7_499 ? 1_000_000 + i : i
+            lines.append(#"  {"resource_type": "SecurityPolicy", "id": "p\#(i)", "display_name": "policy \#(i) with a long enough name", "category": "Application", "sequence_number": \#(sequence)}\#(i == count - 1 ? "" : ",")"#)
+        }
+        lines.append("]}")
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 8 << 20)
+        let file = folder.appendingPathComponent("large.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["--format", "json", file.path])
+        let found = r.stdout.components(separatedBy: "\"line\": ").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+        #expect(found == (0..<count).filter { $0 % 7_500 == 7_499 }.map { $0 + 2 })
+    }
+
+    /// Line starts of a large input are found in pieces, eight bytes at a time: they must be
+    /// every offset after a '\n', and a '\r' anywhere must give the line-by-line count.
+    @Test func lineStartsOfALargeInputAreEveryOffsetAfterANewline() {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8](repeating: UInt8(ascii: "x"), count: 5 << 20)
+        for _ in 0..<200_000 { bytes[Int.random(in: 0..<bytes.count, using: &generator)] = 0x0A }
+        bytes[bytes.count - 1] = 0x0A
+        let expected = [UInt32(0)] + bytes.indices.filter { bytes[$0] == 0x0A }.map { UInt32($0 + 1) }
+        #expect(LineIndex(bytes).lineStarts == expected)
+        var withReturn = bytes
+        withReturn[3 << 20] = 0x0D
+        let expectedWithReturn = [UInt32(0)] + withReturn.indices.filter {
+            withReturn[$0] == 0x0A || (withReturn[$0] == 0x0D && withReturn[$0 + 1] != 0x0A)
+        }.map { UInt32($0 + 1) }
+        #expect(LineIndex(withReturn).lineStarts == expectedWithReturn)
     }
 
     /// The cursor counts columns from the last position, forward or back along the line, and
