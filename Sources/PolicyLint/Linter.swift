@@ -178,17 +178,33 @@ public struct Linter: Sendable {
         var context = CheckContext(doc: scan.doc, mode: scan.mode, ruleSet: ruleSet)
         let found = scan.discovered
         let checker = SchemaChecker(ruleSet: ruleSet)
+        var pending: [(object: Int, type: TypeSpec)] = []
+        // Objects of one type come in runs (a policy's rules): the code checks of a type and
+        // its count are kept for the run, not looked up by name for every object.
+        var runType = "", runCodeChecks: [any ResourceCheck] = []
+        var runName = "", runChecked = false, runCount = 0
+        func countRun() {
+            guard runCount > 0 else { return }
+            if runChecked { outcome.checked[runName, default: 0] += runCount } else { outcome.unchecked[runName, default: 0] += runCount }
+        }
         for resource in found.resources[slice] {
             if let type = resource.type {
-                checker.check(resource.node, as: type, &context)
-                for check in resourceChecks where check.typeNames.contains(type.name) { check.check(resource.node, &context) }
+                checker.check(resource.node, as: type, &context, pending: &pending)
+                let name = type.name
+                if name != runType {
+                    runType = name
+                    runCodeChecks = resourceChecks.filter { $0.typeNames.contains(name) }
+                }
+                for check in runCodeChecks { check.check(resource.node, &context) }
             }
-            if resource.type == nil || resource.isFallback {
-                outcome.unchecked[resource.typeName, default: 0] += 1
-            } else {
-                outcome.checked[resource.typeName, default: 0] += 1
+            let isChecked = !(resource.type == nil || resource.isFallback)
+            if resource.typeName != runName || isChecked != runChecked {
+                countRun()
+                runName = resource.typeName; runChecked = isChecked; runCount = 0
             }
+            runCount += 1
         }
+        countRun()
         if andDocumentChecks {
             let tls = TLSHygiene(profile: options.tlsProfile)
             for object in found.tlsObjects { tls.check(object, &context) }

@@ -299,7 +299,7 @@ struct PolicyLintCommand {
         options.phaseObserver = phaseTimes
         let linter = Linter(ruleSet: ruleSet, options: options)
 
-        phaseTimes?("start")
+        phaseTimes?("configured")
         let contents = ParallelMap.map(paths, readAll)  // read on every core
         phaseTimes?("read")
         var readable: [(name: String, bytes: [UInt8])] = []
@@ -372,7 +372,6 @@ struct PolicyLintCommand {
         }
 
         phaseTimes?("configure")
-        defer { phaseTimes?("report") }
         if let output = arguments.output {
             write(render(arguments.format, toTerminal: false), to: output)
         } else {
@@ -388,6 +387,7 @@ struct PolicyLintCommand {
             writeStandardError(message)
         }
 
+        phaseTimes?("report")
         if !unreadable.isEmpty { exit(2) }
         // Suppressed findings never fail a run; that is what an ignore is for.
         let failing = run.findings.contains { $0.suppression == nil && arguments.fails(on: $0.level) }

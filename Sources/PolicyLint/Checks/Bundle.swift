@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one file contributes to the bundle index: the NSX objects it defines (with their policy
 /// paths), the references it makes, and the SPS objects and references it holds. Texts the
 /// index looks up are hashed here, while facts are gathered on every core.
@@ -10,16 +14,17 @@ struct BundleFacts {
         /// For duplicates of sequence numbers: the policy's domain and category, or the rule's policy.
         var siblingGroup: String?
         var sequenceNode: Int?
-        var sequenceText = ""
-        /// Of type, sibling group and sequence text.
+        /// Of type, sibling group and sequence number.
         var siblingHash: UInt64 = 0
 
-        init(type: String, path: String, node: Int, siblingGroup: String?, sequenceNode: Int?, _ doc: JSONDocument) {
+        /// `pathHash`, `groupHash`: the hashes of `path` and `siblingGroup` when known.
+        init(type: String, typeHash: UInt64, path: String, pathHash: UInt64? = nil, node: Int, siblingGroup: String?,
+             groupHash: UInt64? = nil, sequenceNode: Int?, _ doc: JSONDocument) {
             self.type = type; self.path = path; self.node = node; self.siblingGroup = siblingGroup; self.sequenceNode = sequenceNode
-            pathHash = hashText(path)
+            self.pathHash = pathHash ?? hashText(path)
             if let siblingGroup, let sequenceNode {
-                sequenceText = doc.numberText(sequenceNode)
-                siblingHash = combineHashes(combineHashes(hashText(type), hashText(siblingGroup)), hashText(sequenceText))
+                let sequenceHash = doc.bytes.withUnsafeBytes { all in hashBytes(UnsafeRawBufferPointer(rebasing: all[doc.range(sequenceNode)])) }
+                siblingHash = combineHashes(combineHashes(typeHash, groupHash ?? hashText(siblingGroup)), sequenceHash)
             }
         }
     }
@@ -49,6 +54,20 @@ struct BundleFacts {
     var spsObjects: [String] = []
     /// The document the nodes belong to.
     var doc: JSONDocument?
+
+    /// An object's sequence number as written.
+    func sequenceText(_ object: NSXObject) -> String {
+        guard let node = object.sequenceNode, let doc else { return "" }
+        return doc.numberText(node)
+    }
+
+    /// Whether two values of the document are written alike (sequence numbers: `1` and `1.0`
+    /// differ, as NSX reads them as written).
+    func sameText(_ a: Int, _ b: Int) -> Bool {
+        guard let doc else { return false }
+        let ra = doc.range(a), rb = doc.range(b)
+        return ra.count == rb.count && doc.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + ra.lowerBound, $0.baseAddress! + rb.lowerBound, ra.count) == 0 }
+    }
 
     /// A reference's target as text.
     func target(_ reference: Reference) -> String {
@@ -105,21 +124,22 @@ struct BundleFacts {
         }
     }
 
-    /// Enclosing NSX objects with a known path, innermost last, as (subtree end, path).
-    typealias Enclosing = [(end: Int, path: String)]
+    /// Enclosing NSX objects with a known path, innermost last, as (subtree end, path, its hash).
+    typealias Enclosing = [(end: Int, path: String, hash: UInt64)]
 
     /// An NSX object's policy path: its own `path`, or one derived from the enclosing object's
-    /// (H-API bodies carry an id but no path).
-    static func path(of members: Members, type: String, _ doc: JSONDocument, enclosing: Enclosing) -> String? {
-        if let path = members.path.flatMap(doc.stringValue) { return path }
-        if type == "Infra" { return "/infra" }
-        if type == "GlobalInfra" { return "/global-infra" }
+    /// (H-API bodies carry an id but no path). `underEnclosing`: the path is the enclosing
+    /// path + `/collection/id` (an id without a slash), so its parent path is the enclosing one.
+    static func path(of members: Members, type: String, _ doc: JSONDocument, enclosing: Enclosing) -> (path: String, underEnclosing: Bool)? {
+        if let path = members.path.flatMap(doc.stringValue) { return (path, false) }
+        if type == "Infra" { return ("/infra", false) }
+        if type == "GlobalInfra" { return ("/global-infra", false) }
         // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A chain of
         // Domains a million deep would make each derived path longer than the last: quadratic
         // memory (100,000 levels took 12 GB). Deeper objects get no path.
         guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegment(type),
               let parent = enclosing.last?.path else { return nil }
-        return joined(parent, "/", segment, "/", id)
+        return (joined(parent, "/", segment, "/", id), !id.utf8.contains(UInt8(ascii: "/")))
     }
 
     /// Where an NSX type lives in a policy path (`pathSegments`), by a switch on the name:
@@ -135,19 +155,20 @@ struct BundleFacts {
         }
     }
 
-    /// Texts joined into one String allocated once at its size (`+` regrew it at each part).
-    static func joined(_ parts: String...) -> String {
-        var count = 0
-        for part in parts { count += part.utf8.count }
-        return String(unsafeUninitializedCapacity: count) { buffer in
+    /// Texts joined into one String allocated once at its size (`+` regrew it at each part, and
+    /// a variadic list allocated an array).
+    static func joined(_ a: String, _ b: String, _ c: String, _ d: String = "", _ e: String = "") -> String {
+        var a = a, b = b, c = c, d = d, e = e
+        return String(unsafeUninitializedCapacity: a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count) { buffer in
             var at = 0
-            for var part in parts {
+            func put(_ part: inout String) {
                 part.withUTF8 { bytes in
                     guard let base = bytes.baseAddress else { return }
                     UnsafeMutableRawPointer(buffer.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
                     at += bytes.count
                 }
             }
+            put(&a); put(&b); put(&c); put(&d); put(&e)
             return at
         }
     }
@@ -160,8 +181,8 @@ struct BundleFacts {
         var container = 0
         while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
             if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc),
-               let path = path(of: members, type: type, doc, enclosing: enclosing) {
-                enclosing.append((Int(doc.nodes[container].subtreeEnd), path))
+               let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
+                enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
             }
             // The child whose subtree holds the node; siblings are skipped whole.
             guard let next = doc.children(container).first(where: { $0 <= node && node < Int(doc.nodes[$0].subtreeEnd) }) else { break }
@@ -177,6 +198,7 @@ struct BundleFacts {
         facts.doc = doc
         guard !nodes.isEmpty else { return facts }
         var enclosing = enclosing(at: nodes.lowerBound, doc)
+        var typeHashes = TypeHashes()
         for node in nodes where doc.kind(node) == .object {
             while let last = enclosing.last, last.end <= node { enclosing.removeLast() }
             let members = Members(node, doc)
@@ -186,23 +208,38 @@ struct BundleFacts {
                 facts.references.append(Reference(collection: String(href[..<slash]), target: href, node: href.isEmpty ? node : doc.member(meta, "href")!))
             }
             guard let type = members.nsxType(doc) else { continue }
-            let path = path(of: members, type: type, doc, enclosing: enclosing)
+            let typeHash = typeHashes.hash(type)
+            let found = path(of: members, type: type, doc, enclosing: enclosing)
+            let path = found?.path
+            let pathHash = path.map(hashText)
             let sequence = members.sequence.flatMap { doc.kind($0) == .number ? $0 : nil }
-            var group: String?
+            var group: String?, groupHash: UInt64?
             if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
                 group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
             } else if type == "Rule" {
-                group = path.map(parentPath) ?? enclosing.last?.path
+                if found?.underEnclosing ?? true, let parent = enclosing.last {
+                    group = parent.path
+                    groupHash = parent.hash
+                } else {
+                    group = path.map(parentPath)
+                }
             }
-            if let path { facts.objects.append(NSXObject(type: type, path: path, node: node, siblingGroup: group, sequenceNode: sequence, doc)) }
-            else if group != nil { facts.objects.append(NSXObject(type: type, path: "", node: node, siblingGroup: group, sequenceNode: sequence, doc)) }
-            if let path { enclosing.append((Int(doc.nodes[node].subtreeEnd), path)) }
+            if let path {
+                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: path, pathHash: pathHash, node: node,
+                                               siblingGroup: group, groupHash: groupHash, sequenceNode: sequence, doc))
+                enclosing.append((Int(doc.nodes[node].subtreeEnd), path, pathHash!))
+            } else if group != nil {
+                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
+                                               groupHash: groupHash, sequenceNode: sequence, doc))
+            }
             // Inline rules of a policy: references and sequence numbers, grouped under the policy.
             if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
                 let policy = path ?? "#\(node)"
+                let policyHash = pathHash ?? hashText(policy), ruleHash = typeHashes.hash("Rule")
                 for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
                     let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
-                    facts.objects.append(NSXObject(type: "Rule", path: "", node: rule, siblingGroup: policy, sequenceNode: ruleSequence, doc))
+                    facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: policy,
+                                                   groupHash: policyHash, sequenceNode: ruleSequence, doc))
                     gatherReferences(rule, doc, &facts)
                 }
             }
@@ -219,16 +256,32 @@ struct BundleFacts {
         doc = doc ?? other.doc
     }
 
+    /// The hashes of the few type names of a document, kept as they are met: an export names a
+    /// handful of types a hundred thousand times.
+    struct TypeHashes {
+        var names: [String] = [], hashes: [UInt64] = []
+        var last = -1
+        mutating func hash(_ type: String) -> UInt64 {
+            if last >= 0 && names[last] == type { return hashes[last] }
+            if let i = names.firstIndex(of: type) { last = i; return hashes[i] }
+            let hash = hashText(type)
+            if names.count < 16 { names.append(type); hashes.append(hash); last = names.count - 1 }
+            return hash
+        }
+    }
+
     static func gatherReferences(_ object: Int, _ doc: JSONDocument, _ facts: inout BundleFacts) {
         for (key, value) in doc.members(object) where doc.kind(value) == .array {
             // The key is compared as bytes: decoding and hashing every array member's key to look
             // it up in `referenceFields` was the bulk of this function.
             let collection: String
-            if doc.rawStringIs(key, "source_groups") || doc.rawStringIs(key, "destination_groups") || doc.rawStringIs(key, "scope") {
+            switch doc.decodedLength(key) {
+            case 5 where doc.rawStringIs(key, "scope"), 13 where doc.rawStringIs(key, "source_groups"),
+                 18 where doc.rawStringIs(key, "destination_groups"):
                 collection = "groups"
-            } else if doc.rawStringIs(key, "services") {
+            case 8 where doc.rawStringIs(key, "services"):
                 collection = "services"
-            } else {
+            default:
                 continue
             }
             for element in doc.elements(value) {
@@ -327,10 +380,10 @@ struct BundleIndex {
                 guard let group = object.siblingGroup, object.sequenceNode != nil else { continue }
                 let same = seen.find(object.siblingHash) { entry in
                     let other = facts.objects[seenObjects[entry]]
-                    return other.sequenceText == object.sequenceText && other.type == object.type && other.siblingGroup == group
+                    return facts.sameText(other.sequenceNode!, object.sequenceNode!) && other.type == object.type && other.siblingGroup == group
                 }
                 if same != nil {
-                    issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(object.sequenceText); their order is not deterministic", anchor: object.sequenceNode!, range: 0..<0))
+                    issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(facts.sequenceText(object)); their order is not deterministic", anchor: object.sequenceNode!, range: 0..<0))
                 } else {
                     seen.append(object.siblingHash)
                     seenObjects.append(o)

@@ -6,8 +6,10 @@ struct SchemaChecker {
     /// Checks an object and, through member types, the objects inside it. Those are queued, not
     /// recursed into: a pack type may contain itself (a tree of `children`), and a document may
     /// nest it a million levels deep.
-    func check(_ object: Int, as type: TypeSpec, _ context: inout CheckContext) {
-        var pending: [(object: Int, type: TypeSpec)] = [(object, type)]
+    /// `pending`: the queue, lent by the caller so that one array serves every object it checks.
+    func check(_ object: Int, as type: TypeSpec, _ context: inout CheckContext, pending: inout [(object: Int, type: TypeSpec)]) {
+        pending.removeAll(keepingCapacity: true)
+        pending.append((object, type))
         var next = 0
         while next < pending.count {
             let (object, type) = pending[next]
@@ -48,7 +50,7 @@ struct SchemaChecker {
             if let deprecated = field.deprecated {
                 context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)
             }
-            checkValue(value, field, name: name, parent: object, context: &context, pending: &pending)
+            checkValue(value, field, name: FieldName(base: name), parent: object, context: &context, pending: &pending)
         }
         if !doc.nodes[object].isTruncated {
             for (name, index) in fieldTable.required {
@@ -96,13 +98,26 @@ struct SchemaChecker {
     }
 
     /// A credential by the pack's word or by its key (psk, password, …): never shown.
-    func isSecret(_ field: FieldSpec, _ name: String) -> Bool {
-        field.secret || ruleSet.secretKeys.contains(name.hasSuffix("[]") ? String(name.dropLast(2)) : name)
+    func isSecret(_ field: FieldSpec, _ name: FieldName) -> Bool {
+        field.secret || ruleSet.secretKeys.contains(name.withoutLastItemMark)
+    }
+
+    /// A field's name as messages show it: an element of a list is `name[]`. Kept in parts and
+    /// joined only for a message (it was joined for every list checked).
+    struct FieldName: CustomStringConvertible {
+        var base: String
+        /// How many lists deep: `name[][]` is 2.
+        var depth = 0
+
+        var description: String { depth == 0 ? base : base + String(repeating: "[]", count: depth) }
+        /// The name without its last `[]`: a list of credentials is a credential.
+        var withoutLastItemMark: String { depth <= 1 ? base : base + String(repeating: "[]", count: depth - 1) }
+        var item: FieldName { FieldName(base: base, depth: depth + 1) }
     }
 
     func fill(_ message: String, _ field: String) -> String { message.replacing("{field}", with: field) }
 
-    func checkValue(_ value: Int, _ field: FieldSpec, name: String, parent: Int, context: inout CheckContext,
+    func checkValue(_ value: Int, _ field: FieldSpec, name: FieldName, parent: Int, context: inout CheckContext,
                     pending: inout [(object: Int, type: TypeSpec)]) {
         let doc = context.doc
         if let exempt = field.exemptWhen, context.holds(exempt, on: parent) { return }
@@ -117,6 +132,7 @@ struct SchemaChecker {
         case .string:
             // Most string fields carry no constraint on the text: decode only when one does.
             guard field.checksText else { break }
+            if let allowed = field.enumOnly, allowed.index(of: value, in: doc) != nil { break }
             let text = doc.string(value)
             if field.types.contains(.wholeNumber), let number = Double(text), text.allSatisfy(\.isASCIIDigit) {
                 checkRange(number, display: clippedNumber(text), field, name: name, value: value, &context)
@@ -142,18 +158,17 @@ struct SchemaChecker {
             }
             if let items = field.items {
                 // One name for all the elements (it was built again for each of them).
-                let itemName = name + "[]"
-                for element in doc.elements(value) { checkValue(element, items, name: itemName, parent: parent, context: &context, pending: &pending) }
+                for element in doc.elements(value) { checkValue(element, items, name: name.item, parent: parent, context: &context, pending: &pending) }
             }
         case .object:
-            if let member = field.member, let type = ruleSet.types[member], doc.member(value, "resource_type") == nil {
+            if field.member != nil, let type = ruleSet.memberType(of: field), !doc.hasMember(value, "resource_type") {
                 pending.append((value, type))
             }
         default: break
         }
     }
 
-    func checkString(_ text: String, _ value: Int, _ field: FieldSpec, name: String, _ context: inout CheckContext) {
+    func checkString(_ text: String, _ value: Int, _ field: FieldSpec, name: FieldName, _ context: inout CheckContext) {
         if let allowed = field.enumValues, !allowed.contains(text) {
             var hint = ""
             if let match = allowed.first(where: { $0.lowercased() == text.lowercased() }) ?? closestMatch(to: text, in: allowed, maxDistance: 2) {
@@ -207,7 +222,7 @@ struct SchemaChecker {
         }
     }
 
-    func checkRange(_ number: Double, display: String, _ field: FieldSpec, name: String, value: Int, _ context: inout CheckContext) {
+    func checkRange(_ number: Double, display: String, _ field: FieldSpec, name: FieldName, value: Int, _ context: inout CheckContext) {
         let below = field.minimum.map { number < $0 } ?? false
         let above = field.maximum.map { number > $0 } ?? false
         guard below || above else { return }

@@ -79,6 +79,13 @@ public struct JSONDocument: Sendable {
         return found
     }
 
+    /// Whether an object has a member of this name, its keys compared as bytes.
+    func hasMember(_ object: Int, _ key: StaticString) -> Bool {
+        guard nodes[object].kind == .object else { return false }
+        for (k, _) in members(object) where decodedLength(k) == key.utf8CodeUnitCount && rawStringIs(k, key) { return true }
+        return false
+    }
+
     /// Compares a string node with a Swift string without decoding when it has no escapes.
     /// Hot (every member lookup by name): the lengths are compared first, then the bytes with
     /// memcmp, so a miss costs a few instructions and no String is made.

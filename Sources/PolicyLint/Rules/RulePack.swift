@@ -283,6 +283,9 @@ public final class FieldSpec: Sendable {
     /// Whether any constraint reads a string value's text: if none does, the checker does not
     /// decode it.
     let checksText: Bool
+    /// The allowed values by their bytes, when the enum is the only constraint on the text: a
+    /// value found there is valid without being decoded.
+    let enumOnly: NameTable?
 
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, format: ValueFormat?,
@@ -296,6 +299,9 @@ public final class FieldSpec: Sendable {
         self.exemptWhen = exemptWhen; self.secret = secret
         checksText = enumValues != nil || !deprecatedValues.isEmpty || minLength != nil || maxLength != nil || pattern != nil
             || format != nil || !formatChecks.isEmpty || types.contains(.wholeNumber)
+        let onlyTheEnum = deprecatedValues.isEmpty && minLength == nil && maxLength == nil && pattern == nil && format == nil
+            && formatChecks.isEmpty && !types.contains(.wholeNumber)
+        enumOnly = onlyTheEnum ? enumValues.map { NameTable($0) } : nil
     }
 }
 

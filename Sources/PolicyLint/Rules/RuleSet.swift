@@ -6,6 +6,9 @@ public struct RuleSet: Sendable {
     public private(set) var types: [String: TypeSpec] = [:]
     /// Types discovery can recognise, most specific first.
     private(set) var recognizable: [TypeSpec] = []
+    /// The type each object-valued field (or list element) is checked as, by field: looked up
+    /// by the field's identity, not by hashing its type's name for every object.
+    private(set) var memberTypes: [ObjectIdentifier: TypeSpec] = [:]
     /// Their recognizers, read in place (a type hands out a copy, a reference count per part).
     private(set) var recognizers: [Recognizer] = []
     /// For each NSX resource_type, the indices in `recognizable` of the types that may claim it
@@ -96,6 +99,16 @@ public struct RuleSet: Sendable {
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
         recognizers = recognizable.map { $0.recognize! }
+        memberTypes = [:]
+        for type in types.values {
+            for field in type.fields.values {
+                var spec: FieldSpec? = field
+                while let current = spec {
+                    if let member = current.member, let target = types[member] { memberTypes[ObjectIdentifier(current)] = target }
+                    spec = current.items
+                }
+            }
+        }
         nsxCandidates = [:]
         nsxWildcards = []
         let named = Set(recognizable.compactMap { $0.recognize?.hrefPattern == nil ? $0.recognize?.resourceType : nil }).subtracting(["*"])
@@ -120,4 +133,9 @@ public struct RuleSet: Sendable {
     }
 
     func rule(_ id: String) -> RuleDescription? { rules[id] }
+
+    /// The type an object-valued field is checked as (`FieldSpec.member`).
+    func memberType(of field: FieldSpec) -> TypeSpec? {
+        memberTypes[ObjectIdentifier(field)] ?? field.member.flatMap { types[$0] }
+    }
 }
