@@ -89,14 +89,14 @@ func now() -> Double {
 /// Runs `argv` with stdout to `stdoutPath` (default /dev/null) and stderr to /dev/null; the
 /// wall time covers spawn to exit. wait4 gives the rusage of this one child, so each run's
 /// peak memory is its own (RUSAGE_CHILDREN would be the maximum over every child so far).
-func run(_ argv: [String], stdoutPath: String = "/dev/null") -> RunResult {
+func run(_ argv: [String], stdoutPath: String = "/dev/null", stderrPath: String = "/dev/null", extraEnvironment: [String] = []) -> RunResult {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-    let environment = readEnvironment()
+    let environment = extraEnvironment.map { strdup($0) } + readEnvironment()
     defer { for p in cArgs + environment { free(p) } }
     var pid: pid_t = 0
     let start = now()
@@ -441,6 +441,33 @@ for export in exports {
     times.append(r.seconds)
     largest = (mbps, ratio)
     say("  \(pad(export.label, 10)) \(lpad(fixed(mb(export.bytes), 1), 9)) \(lpad(fixed(r.seconds, 3), 9)) \(lpad(fixed(mbps, 0), 8)) \(lpad(fixed(mb(r.peakRSS), 1), 12)) \(lpad(fixed(ratio, 2) + "×", 10)) \(lpad(fixed(r.cpuSeconds, 3), 8))")
+}
+
+// Where the time of the largest run goes: policylint marks the end of each step on stderr
+// (POLICYLINT_PHASE_TIMES); the shortest of three runs for each step.
+if let largestExport = exports.last {
+    let phasesPath = "\(dir)/phases.txt"
+    var steps: [String] = [], shortest: [String: Double] = [:]
+    for _ in 0..<3 {
+        _ = run([policylint, "--format", "sarif", largestExport.path], stderrPath: phasesPath, extraEnvironment: ["POLICYLINT_PHASE_TIMES=1"])
+        guard let f = fopen(phasesPath, "r") else { break }
+        var previous: Double?
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let parts = String(cString: line).split(separator: " ")
+            guard parts.count == 4, parts[1] == "phase", let time = Double(parts[3].trimmingPrefix(" ").split(separator: "\n")[0]) else { continue }
+            let step = String(parts[2])
+            if let previous {
+                if !steps.contains(step) { steps.append(step) }
+                shortest[step] = min(shortest[step] ?? .infinity, time - previous)
+            }
+            previous = time
+        }
+        fclose(f)
+    }
+    if !steps.isEmpty {
+        say("  steps of the \(largestExport.label) run (seconds, shortest of 3): " + steps.map { "\($0) \(fixed(shortest[$0]!, 3))" }.joined(separator: ", "))
+    }
 }
 
 let smallRun = best(of: 30, [policylint, "--format", "sarif", smallPath])

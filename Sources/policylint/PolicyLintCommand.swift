@@ -299,7 +299,7 @@ struct PolicyLintCommand {
         options.phaseObserver = phaseTimes
         let linter = Linter(ruleSet: ruleSet, options: options)
 
-        phaseTimes?("configured")
+        phaseTimes?("set-up")
         let contents = ParallelMap.map(paths, readAll)  // read on every core
         phaseTimes?("read")
         var readable: [(name: String, bytes: [UInt8])] = []
@@ -371,7 +371,7 @@ struct PolicyLintCommand {
             do { try writeFileAtomically(path, Array(text.utf8)) } catch { fail("cannot write \(path)") }
         }
 
-        phaseTimes?("configure")
+        phaseTimes?("suppress")
         if let output = arguments.output {
             write(render(arguments.format, toTerminal: false), to: output)
         } else {
