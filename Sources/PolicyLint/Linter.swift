@@ -51,7 +51,7 @@ public struct Linter: Sendable {
     }
 
     /// Lints the files of one run as a bundle, on every core, in three steps:
-    /// 1. each file is parsed, then its objects discovered and its bundle facts gathered, a
+    /// 1. each file is parsed, then its objects discovered (and repeated keys found) and its bundle facts gathered, a
     ///    large document in pieces (`pieces`);
     /// 2. the discovered objects are checked in slices while one index over every file's facts
     ///    resolves references and finds duplicates across files;
@@ -124,7 +124,7 @@ public struct Linter: Sendable {
         var kind: String?
         var mode: DocumentMode
         var discovered: DiscoveryResult
-        /// Syntax, discovery and duplicate-key issues.
+        /// Syntax and discovery issues (duplicate keys among them).
         var issues: [Issue]
         var facts: BundleFacts
     }
@@ -137,19 +137,16 @@ public struct Linter: Sendable {
         // Every step here looks at each object on its own, so a large document is cut into
         // ranges of nodes that run on every core and are joined in document order.
         let ranges = Self.pieces(doc.nodes.count, count: pieceCount(doc))
-        let parts = ParallelMap.map(ranges) { nodes -> (DiscoveryResult, [Issue], BundleFacts) in
-            var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
-            JSONChecks.duplicateKeys(&context, nodes: nodes)
-            return (discovery.discover(doc, nodes: nodes, topLevel: topLevel), context.issues, BundleFacts.gather(doc, nodes: nodes))
+        let parts = ParallelMap.map(ranges) { nodes -> (DiscoveryResult, BundleFacts) in
+            (discovery.discover(doc, nodes: nodes, topLevel: topLevel), BundleFacts.gather(doc, nodes: nodes))
         }
-        var discovered = DiscoveryResult(), duplicateKeys: [Issue] = [], facts = BundleFacts()
-        for (found, issues, gathered) in parts {
+        var discovered = DiscoveryResult(), facts = BundleFacts()
+        for (found, gathered) in parts {
             discovered.append(found)
-            duplicateKeys += issues
             facts.append(gathered)
         }
         let mode = options.mode ?? (discovered.exported ? .exported : .authored)
-        let issues = JSONChecks.syntaxIssues(doc) + discovered.issues + duplicateKeys
+        let issues = JSONChecks.syntaxIssues(doc) + discovered.issues
         return FileScan(file: file, doc: doc, kind: kind, mode: mode, discovered: discovered, issues: issues, facts: facts)
     }
 
@@ -246,6 +243,11 @@ public struct Linter: Sendable {
             let start = startCursor.position(of: issue.range.lowerBound)
             var endCursor = startCursor
             let end = endCursor.position(of: issue.range.upperBound)
+            if let earlier = issue.earlier {
+                var earlierCursor = startCursor
+                let position = earlierCursor.position(of: earlier)
+                issue.message = issue.message.replacing(Issue.earlierPosition, with: "line \(position.line), column \(position.column)")
+            }
             // Messages quote the input; a cut keeps a 10 MB value from making a 10 MB message.
             var finding = Finding(ruleID: issue.rule, level: level, message: clipped(issue.message, 2000), file: file,
                                   pointer: anchor.map { pointer(to: $0, doc: doc, parents: parents) } ?? "",

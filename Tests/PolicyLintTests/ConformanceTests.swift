@@ -88,3 +88,14 @@ func positionsInMessagesCountLikeReports(_ lineBreak: String) throws {
     #expect(duplicate.start == SourcePosition(line: 3, column: 3))
     #expect(duplicate.message.contains("first at line 2, column 3"), "\(duplicate.message)")
 }
+
+/// On one long line, the first of a repeated key is counted back from the repeat (its position
+/// is named when the finding is placed), with a byte order mark that is not a column.
+@Test func theFirstOfARepeatedKeyOnOneLineIsNamedByItsColumn() throws {
+    let padding = (0..<2_000).map { #""k\#($0)": \#($0)"# }.joined(separator: ",")
+    let text = "\u{FEFF}{\"日本\": 0," + padding + ",\"日本\": 1}"
+    let report = Linter(ruleSet: builtInRules).lint(file: "dup.json", bytes: Array(text.utf8))
+    let duplicate = try #require(report.findings.first { $0.ruleID == "json/duplicate-key" })
+    #expect(duplicate.message.contains("first at line 1, column 2"), "\(duplicate.message)")
+    #expect(duplicate.start.line == 1 && duplicate.start.column == 11 + padding.unicodeScalars.count)
+}

@@ -12,6 +12,11 @@ struct Issue {
     var level: Level? = nil
     /// A safe, mechanical repair (`policylint fix`, SARIF `fixes`).
     var fix: Fix? = nil
+    /// An earlier place the message names (the first of a repeated key), as a byte offset: its
+    /// line and column replace `earlierPosition` in the message when the issue is placed.
+    var earlier: Int? = nil
+
+    static let earlierPosition = "{earlier position}"
 }
 
 /// What the checks of one document share: the document, its mode, and the issues found.
