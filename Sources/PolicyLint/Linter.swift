@@ -222,7 +222,7 @@ public struct Linter: Sendable {
     /// Gives issues their level (or drops disabled rules), pointer, position and excerpt.
     func place(_ issues: [Issue], doc: JSONDocument, file: String, secretRanges: [Range<Int>]) -> [Finding] {
         guard !issues.isEmpty else { return [] }
-        let lines = LineIndex(doc.bytes)
+        let lines = LineIndex(doc)
         // A parent for every node costs 4 bytes a node (a quarter of a large export's size);
         // a few findings find their ancestors by descending from the root instead.
         let parents = issues.count > 256 ? doc.parentIndex() : nil

@@ -131,6 +131,19 @@ struct PiecesTests {
         #expect(LineIndex(withReturn).lineStarts == expectedWithReturn)
     }
 
+    /// The parser keeps the line starts it meets between tokens; they must be the ones found by
+    /// reading the bytes, whole or in pieces, or absent (a syntax error, a carriage return).
+    @Test(arguments: files) func theParserMeetsEveryLineStart(path: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: Golden.root.appendingPathComponent(path)))
+        let expected = LineIndex(bytes).lineStarts
+        for pieces in [1, 2, 3, 4] {
+            let doc = pieces == 1 ? JSONParser.parseSequential(bytes) : JSONParser.parse(bytes, pieces: pieces)
+            if let starts = doc.lineStarts { #expect(starts == expected, "\(pieces) pieces") }
+            #expect(LineIndex(doc).lineStarts == expected, "\(pieces) pieces")
+            if doc.problems.isEmpty && !bytes.contains(0x0D) { #expect(doc.lineStarts != nil, "\(pieces) pieces") }
+        }
+    }
+
     /// The cursor counts columns from the last position, forward or back along the line, and
     /// must agree with counting from the line's start.
     @Test func theCursorAgreesWithCountingFromTheLineStart() {

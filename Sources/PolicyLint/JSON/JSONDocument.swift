@@ -45,6 +45,10 @@ public struct JSONDocument: Sendable {
     public internal(set) var problems: [JSONProblem]
     /// False when a syntax error stopped the parser before the end of the input.
     public internal(set) var isComplete: Bool
+    /// The offset where each line starts, as the parser met the line breaks (in valid JSON every
+    /// one is whitespace between tokens); nil when it cannot vouch for them (a syntax error, a
+    /// carriage return). Spares a pass over a large export to place its findings.
+    var lineStarts: [UInt32]? = nil
 
     public var root: Int? { nodes.isEmpty ? nil : 0 }
 

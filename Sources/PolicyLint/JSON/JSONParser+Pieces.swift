@@ -113,6 +113,8 @@ extension JSONParser {
         guard pieces.allSatisfy({ $0.problems.isEmpty && $0.isComplete && !$0.fragment.failed }) else { return nil }
         var nodes = pieces[0].nodes
         pieces[0].nodes = []
+        var lineStarts: [UInt32]? = pieces.contains { $0.sawCarriageReturn } ? nil : [0] + pieces[0].lineStarts
+        pieces[0].lineStarts = []
         var stack = pieces[0].stack
         var expect = pieces[0].stoppedExpecting
         var rootDone = pieces[0].stoppedAfterRoot
@@ -146,6 +148,11 @@ extension JSONParser {
             }
             nodes.append(contentsOf: ShiftedNodes(nodes: pieces[i].nodes, shift: offset))
             pieces[i].nodes = []
+            // A piece's look ahead past its end met line breaks the next piece meets again.
+            if lineStarts != nil, let last = lineStarts!.last {
+                lineStarts! += pieces[i].lineStarts.drop { $0 <= last }
+            }
+            pieces[i].lineStarts = []
             stack.append(contentsOf: pieces[i].stack.map { $0 + Int(offset) })
             if let stopped = fragment.stoppedExpecting {
                 expect = stopped
@@ -155,7 +162,7 @@ extension JSONParser {
             }
         }
         guard rootDone, stack.isEmpty else { return nil }
-        return JSONDocument(bytes: bytes, nodes: nodes, problems: [], isComplete: true)
+        return JSONDocument(bytes: bytes, nodes: nodes, problems: [], isComplete: true, lineStarts: lineStarts)
     }
 }
 

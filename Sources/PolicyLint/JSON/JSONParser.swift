@@ -29,8 +29,10 @@ public enum JSONParser {
     /// The whole input in one pass on the calling thread: the reference the pieces must match.
     static func parseSequential(_ bytes: [UInt8]) -> JSONDocument {
         var state = ParserState(count: bytes.count)
+        state.lineStarts.append(0)
         bytes.withUnsafeBufferPointer { state.run($0) }
-        return JSONDocument(bytes: bytes, nodes: state.nodes, problems: state.problems, isComplete: state.isComplete)
+        return JSONDocument(bytes: bytes, nodes: state.nodes, problems: state.problems, isComplete: state.isComplete,
+                            lineStarts: state.vouchedLineStarts)
     }
 }
 
@@ -100,6 +102,24 @@ struct ParserState {
     var isComplete = true
     /// Open containers, innermost last.
     var stack: [Int] = []
+    /// The offset after each '\n' met between tokens, in order (a look ahead meets some twice);
+    /// `sawCarriageReturn`: a '\r' was met, whose line breaks LineIndex counts itself.
+    var lineStarts: [UInt32] = []
+    var sawCarriageReturn = false
+
+    /// The line starts, when they are all of the input's: the parse met no problem (every line
+    /// break of valid JSON is whitespace between tokens) and no carriage return.
+    var vouchedLineStarts: [UInt32]? {
+        problems.isEmpty && isComplete && !sawCarriageReturn ? lineStarts : nil
+    }
+
+    var lastLineStart: UInt32 = 0
+
+    @inline(__always)
+    mutating func lineBreak(after p: Int) {
+        let start = UInt32(truncatingIfNeeded: p + 1)
+        if start > lastLineStart { lineStarts.append(start); lastLineStart = start }
+    }
     /// Where a first piece stopped at its limit: what it expected next, and whether the root
     /// value was already complete (JSONParser+Pieces.swift).
     var stoppedExpecting = Expect.value
@@ -114,8 +134,10 @@ struct ParserState {
 
     init(count: Int, reserveFor length: Int? = nil) {
         self.count = count
-        // Real exports average one value per 10–20 bytes; reserving avoids most regrowth.
+        // Real exports average one value per 10–20 bytes, and a line per 30–40; reserving
+        // avoids most regrowth.
         nodes.reserveCapacity((length ?? count) / 12 + 16)
+        lineStarts.reserveCapacity((length ?? count) / 32 + 16)
     }
 
     /// A problem at one byte; at the end of the input (`-` and nothing more), an empty range
@@ -358,7 +380,8 @@ struct ParserState {
                 }
                 continue
             }
-            if c == 0x0A || c == 0x0D || c == 0x09 { p += 1; continue }
+            if c == 0x0A { lineBreak(after: p); p += 1; continue }
+            if c == 0x0D || c == 0x09 { sawCarriageReturn = sawCarriageReturn || c == 0x0D; p += 1; continue }
             if c == UInt8(ascii: "/") && p + 1 < n && (s[p + 1] == UInt8(ascii: "/") || s[p + 1] == UInt8(ascii: "*")) {
                 problem(p, p + 2, "comments are not allowed in JSON; move the remark into a field or the configuration file")
                 if s[p + 1] == UInt8(ascii: "/") {

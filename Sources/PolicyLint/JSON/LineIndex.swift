@@ -18,6 +18,16 @@ public struct LineIndex: Sendable {
     public let lineStarts: [UInt32]
     let bytes: [UInt8]
 
+    /// A document's line index: the line starts its parser met, or found anew.
+    init(_ doc: JSONDocument) {
+        if let starts = doc.lineStarts { self.init(doc.bytes, lineStarts: starts) } else { self.init(doc.bytes) }
+    }
+
+    init(_ bytes: [UInt8], lineStarts: [UInt32]) {
+        self.bytes = bytes
+        self.lineStarts = lineStarts
+    }
+
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
         // Without any '\r' (most files), the line starts of large pieces of the file are found
