@@ -133,6 +133,11 @@ struct SchemaChecker {
             // Most string fields carry no constraint on the text: decode only when one does.
             guard field.checksText else { break }
             if let allowed = field.enumOnly, allowed.index(of: value, in: doc) != nil { break }
+            if field.lengthOnly && doc.problems.isEmpty && doc.nodes[value].flags & JSONNode.hasEscapes == 0 {
+                // Between a quarter of its bytes and its bytes in characters (checkString).
+                let bytes = doc.range(value).count - 2
+                if (field.minLength.map { (bytes + 3) / 4 >= $0 } ?? true) && (field.maxLength.map { bytes <= $0 } ?? true) { break }
+            }
             let text = doc.string(value)
             if field.types.contains(.wholeNumber), let number = Double(text), text.allSatisfy(\.isASCIIDigit) {
                 checkRange(number, display: clippedNumber(text), field, name: name, value: value, &context)

@@ -150,7 +150,7 @@ struct Discovery {
             let name = doc.string(resourceType)
             if name == "ChildResourceReference" { return }
             if name.utf8.count > 5 {
-                checkWrapper(node, wrapperType: resourceType, expected: String(name.dropFirst(5)), &context)
+                checkWrapper(node, wrapperType: resourceType, &context)
                 return
             }
         }
@@ -160,7 +160,8 @@ struct Discovery {
             context.report("nsx/path-id-mismatch", "path \(context.describe(path)) does not end with the object's id '\(id)'", at: path)
         }
         var match: Int?
-        for candidate in ruleSet.nsxCandidates(for: resourceType, in: doc) where fieldsMatch(ruleSet.recognizers[candidate], node, doc) {
+        for candidate in ruleSet.nsxCandidates(for: resourceType, in: doc)
+        where !ruleSet.recognizerReadsFields[candidate] || fieldsMatch(ruleSet.recognizers[candidate], node, doc) {
             match = candidate
             break
         }
@@ -189,10 +190,13 @@ struct Discovery {
     }
 
     /// `{"resource_type": "ChildX", "X": {...}}`: the wrapped object must be an X.
-    func checkWrapper(_ node: Int, wrapperType: Int, expected: String, _ context: inout CheckContext) {
+    func checkWrapper(_ node: Int, wrapperType: Int, _ context: inout CheckContext) {
         let doc = context.doc
         for (k, v) in doc.members(node) where doc.kind(v) == .object {
             guard let innerType = doc.member(v, "resource_type"), doc.kind(innerType) == .string else { continue }
+            // Compared on the bytes first: the wrapper's type is `Child` + the inner one's.
+            if wrapsItsOwnType(wrapperType, innerType, doc) { continue }
+            let expected = String(doc.string(wrapperType).dropFirst(5))
             let inner = doc.string(innerType)
             let key = doc.string(k)
             if inner != expected {
@@ -201,6 +205,17 @@ struct Discovery {
                                "'\(doc.string(wrapperType))' \(what) a '\(inner)'; a Child\(expected) wrapper must hold a '\(expected)' under the key '\(expected)'",
                                at: innerType)
             }
+        }
+    }
+
+    /// Whether both type names are plain bytes and the wrapper's is `Child` + the inner one's.
+    func wrapsItsOwnType(_ wrapperType: Int, _ innerType: Int, _ doc: JSONDocument) -> Bool {
+        let w = doc.nodes[wrapperType], i = doc.nodes[innerType]
+        guard (w.flags | i.flags) & JSONNode.hasEscapes == 0 else { return false }
+        let innerLength = Int(i.end) - Int(i.start) - 2
+        guard Int(w.end) - Int(w.start) - 2 == innerLength + 5 else { return false }
+        return doc.bytes.withUnsafeBufferPointer { b in
+            memcmp(b.baseAddress! + Int(w.start) + 6, b.baseAddress! + Int(i.start) + 1, innerLength) == 0
         }
     }
 

@@ -135,9 +135,10 @@ public struct TypeSpec: Sendable {
 final class NameTable: Sendable {
     /// Name index + 1 in each slot, 0 for an empty one.
     private let slots: [Int32]
-    /// The names, one after another, and where each starts (one more at the end).
-    private let nameBytes: [UInt8]
-    private let nameStarts: [Int]
+    /// Each name's length and first and last eight bytes (`words`): a name of up to 16 bytes
+    /// is told by them alone, a longer one is then compared whole.
+    private let keys: [(length: Int, first: UInt64, last: UInt64)]
+    private let names: [[UInt8]]
     /// Indices by name, for keys with escapes.
     private let indexByName: [String: Int]
 
@@ -145,32 +146,36 @@ final class NameTable: Sendable {
         var capacity = 8
         while capacity < names.count * 2 { capacity *= 2 }
         var slots = [Int32](repeating: 0, count: capacity)
-        var nameBytes: [UInt8] = [], nameStarts: [Int] = [0], indexByName: [String: Int] = [:]
+        var keys: [(length: Int, first: UInt64, last: UInt64)] = [], indexByName: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             let bytes = Array(name.utf8)
-            var slot = bytes.withUnsafeBufferPointer { Self.hash($0) } & (capacity - 1)
+            let (first, last) = bytes.withUnsafeBufferPointer { Self.words($0) }
+            var slot = Self.hash(bytes.count, first, last) & (capacity - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(i + 1)
-            nameBytes += bytes
-            nameStarts.append(nameBytes.count)
+            keys.append((bytes.count, first, last))
             indexByName[name] = i
         }
-        self.slots = slots; self.nameBytes = nameBytes; self.nameStarts = nameStarts; self.indexByName = indexByName
+        self.slots = slots; self.keys = keys; self.names = names.map { Array($0.utf8) }; self.indexByName = indexByName
+    }
+
+    /// The first and last eight bytes of a name (zero-padded when shorter).
+    @inline(__always)
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        let count = bytes.count
+        guard count >= 8 else {
+            var first: UInt64 = 0
+            for i in 0..<count { first |= UInt64(bytes[i]) << UInt64(i * 8) }
+            return (first, first)
+        }
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
     }
 
     /// A name's length and its first and last eight bytes, mixed: names of one table differ
     /// there, and hashing every byte of every key was most of a lookup.
     @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let count = bytes.count
-        var first: UInt64 = 0, last: UInt64 = 0
-        if count >= 8 {
-            let raw = UnsafeRawPointer(bytes.baseAddress!)
-            first = raw.loadUnaligned(as: UInt64.self)
-            last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        } else {
-            for i in 0..<count { first |= UInt64(bytes[i]) << UInt64(i * 8) }
-        }
+    static func hash(_ count: Int, _ first: UInt64, _ last: UInt64) -> Int {
         var h = (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count)) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
         return Int(truncatingIfNeeded: h)
@@ -185,20 +190,19 @@ final class NameTable: Sendable {
         if n.flags & JSONNode.hasEscapes != 0 { return indexByName[doc.string(node)] }
         let start = Int(n.start) + 1, count = max(0, Int(n.end) - Int(n.start) - 2)
         return doc.bytes.withUnsafeBufferPointer { all -> Int? in
-            let key = UnsafeBufferPointer(rebasing: all[start..<start + count])
+            let key = UnsafeBufferPointer(start: all.baseAddress! + start, count: count)
+            let (first, last) = Self.words(key)
             let mask = slots.count - 1
-            var slot = Self.hash(key) & mask
-            return nameBytes.withUnsafeBufferPointer { names -> Int? in
-                while true {
-                    let index = Int(slots[slot]) - 1
-                    if index < 0 { return nil }
-                    let nameStart = nameStarts[index]
-                    if nameStarts[index + 1] - nameStart == count
-                        && (count == 0 || memcmp(names.baseAddress! + nameStart, key.baseAddress!, count) == 0) {
-                        return index
-                    }
-                    slot = (slot + 1) & mask
+            var slot = Self.hash(count, first, last) & mask
+            while true {
+                let index = Int(slots[slot]) - 1
+                if index < 0 { return nil }
+                let candidate = keys[index]
+                if candidate.length == count && candidate.first == first && candidate.last == last
+                    && (count <= 16 || names[index].withUnsafeBufferPointer { memcmp($0.baseAddress!, key.baseAddress!, count) == 0 }) {
+                    return index
                 }
+                slot = (slot + 1) & mask
             }
         }
     }
@@ -286,6 +290,9 @@ public final class FieldSpec: Sendable {
     /// The allowed values by their bytes, when the enum is the only constraint on the text: a
     /// value found there is valid without being decoded.
     let enumOnly: NameTable?
+    /// A length is the only constraint on the text: a value whose bytes are within it (and
+    /// so are its characters) is valid without being decoded.
+    let lengthOnly: Bool
 
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, format: ValueFormat?,
@@ -302,6 +309,8 @@ public final class FieldSpec: Sendable {
         let onlyTheEnum = deprecatedValues.isEmpty && minLength == nil && maxLength == nil && pattern == nil && format == nil
             && formatChecks.isEmpty && !types.contains(.wholeNumber)
         enumOnly = onlyTheEnum ? enumValues.map { NameTable($0) } : nil
+        lengthOnly = enumValues == nil && deprecatedValues.isEmpty && pattern == nil && format == nil && formatChecks.isEmpty
+            && !types.contains(.wholeNumber) && (minLength != nil || maxLength != nil)
     }
 }
 

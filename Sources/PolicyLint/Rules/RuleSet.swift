@@ -11,6 +11,8 @@ public struct RuleSet: Sendable {
     private(set) var memberTypes: [ObjectIdentifier: TypeSpec] = [:]
     /// Their recognizers, read in place (a type hands out a copy, a reference count per part).
     private(set) var recognizers: [Recognizer] = []
+    /// Whether a recognizer looks at fields at all (most NSX ones need only the resource_type).
+    private(set) var recognizerReadsFields: [Bool] = []
     /// For each NSX resource_type, the indices in `recognizable` of the types that may claim it
     /// (those naming it or `*`, in order); `nsxWildcards` for a resource_type no type names.
     /// Discovery compared the name with every type's for each object.
@@ -99,6 +101,7 @@ public struct RuleSet: Sendable {
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
         recognizers = recognizable.map { $0.recognize! }
+        recognizerReadsFields = recognizers.map { !($0.hasAll.isEmpty && $0.hasAny.isEmpty && $0.hasNone.isEmpty) }
         memberTypes = [:]
         for type in types.values {
             for field in type.fields.values {
