@@ -6,18 +6,10 @@ import Glibc
 /// paths), the references it makes, and the SPS objects and references it holds. Texts the
 /// index looks up are hashed here, while facts are gathered on every core.
 struct BundleFacts {
-    /// An object's policy path: its text, or the parts of one derived from the enclosing
-    /// object's path (`parent/segment/id`), joined only when a message or a comparison needs the
-    /// text: most objects of an H-API export (its rules and groups) never do.
-    struct PolicyPath {
-        var text: String?
-        var parent = "", segment = "", id = -1
-        var hash: UInt64
-    }
-
     struct NSXObject {
         var type: String
-        var path: PolicyPath?
+        var path: String
+        var pathHash: UInt64
         var node: Int
         /// For duplicates of sequence numbers: the policy's domain and category, or the rule's policy.
         var siblingGroup: String?
@@ -25,10 +17,11 @@ struct BundleFacts {
         /// Of type, sibling group and sequence number.
         var siblingHash: UInt64 = 0
 
-        /// `groupHash`: the hash of `siblingGroup` when known.
-        init(type: String, typeHash: UInt64, path: PolicyPath?, node: Int, siblingGroup: String?,
+        /// `pathHash`, `groupHash`: the hashes of `path` and `siblingGroup` when known.
+        init(type: String, typeHash: UInt64, path: String, pathHash: UInt64? = nil, node: Int, siblingGroup: String?,
              groupHash: UInt64? = nil, sequenceNode: Int?, _ doc: JSONDocument) {
             self.type = type; self.path = path; self.node = node; self.siblingGroup = siblingGroup; self.sequenceNode = sequenceNode
+            self.pathHash = pathHash ?? hashText(path)
             if let siblingGroup, let sequenceNode {
                 let sequenceHash = doc.bytes.withUnsafeBytes { all in hashBytes(UnsafeRawBufferPointer(rebasing: all[doc.range(sequenceNode)])) }
                 siblingHash = combineHashes(combineHashes(typeHash, groupHash ?? hashText(siblingGroup)), sequenceHash)
@@ -81,42 +74,10 @@ struct BundleFacts {
         reference.text ?? doc?.string(reference.node) ?? ""
     }
 
-    /// A path of this file's objects as text.
-    func text(_ path: PolicyPath) -> String { Self.text(path, doc) }
-
-    /// A path of the objects of `doc` as text.
-    static func text(_ path: PolicyPath, _ doc: JSONDocument?) -> String {
-        path.text ?? joined(path.parent, "/", path.segment, "/", doc?.string(path.id) ?? "")
-    }
-
-    /// Whether a reference of this file names a path of the objects of `pathDoc`, compared on
-    /// the documents' bytes.
-    func references(_ reference: Reference, _ path: PolicyPath, in pathDoc: JSONDocument?) -> Bool {
-        if let text = path.text {
-            if let target = reference.text { return target == text }
-            return doc?.stringEquals(reference.node, text) ?? false
-        }
-        guard reference.text == nil, let doc, let pathDoc,
-              (doc.nodes[reference.node].flags | pathDoc.nodes[path.id].flags) & JSONNode.hasEscapes == 0 else {
-            return target(reference) == Self.text(path, pathDoc)
-        }
-        // `parent/segment/id` against the reference's bytes, part by part.
-        let target = doc.range(reference.node), id = pathDoc.range(path.id)
-        var parent = path.parent, segment = path.segment
-        let idLength = id.count - 2
-        guard target.count - 2 == parent.utf8.count + segment.utf8.count + idLength + 2 else { return false }
-        return doc.bytes.withUnsafeBufferPointer { r in
-            pathDoc.bytes.withUnsafeBufferPointer { p in
-                var at = target.lowerBound + 1
-                func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-                    defer { at += bytes.count }
-                    return bytes.isEmpty || memcmp(r.baseAddress! + at, bytes.baseAddress!, bytes.count) == 0
-                }
-                func slash() -> Bool { defer { at += 1 }; return r[at] == UInt8(ascii: "/") }
-                return parent.withUTF8(matches) && slash() && segment.withUTF8(matches) && slash()
-                    && matches(UnsafeBufferPointer(rebasing: p[id.lowerBound + 1..<id.upperBound - 1]))
-            }
-        }
+    /// Whether a reference names this path, compared on the document's bytes.
+    func references(_ reference: Reference, _ path: String) -> Bool {
+        if let text = reference.text { return text == path }
+        return doc?.stringEquals(reference.node, path) ?? false
     }
 
     /// Where each NSX type lives in a policy path, to derive the paths of hierarchical (H-API)
@@ -163,65 +124,22 @@ struct BundleFacts {
         }
     }
 
-    /// An enclosing NSX object with a known path: where its subtree ends, its path, the hash
-    /// state after the path's bytes (a child's derived path continues it), and the path's text
-    /// once a child has needed it.
-    struct EnclosingPath {
-        var end: Int
-        var path: PolicyPath
-        var state: StreamingHash
-        var text: String?
-    }
-    /// Enclosing NSX objects with a known path, innermost last.
-    typealias Enclosing = [EnclosingPath]
+    /// Enclosing NSX objects with a known path, innermost last, as (subtree end, path, its hash).
+    typealias Enclosing = [(end: Int, path: String, hash: UInt64)]
 
     /// An NSX object's policy path: its own `path`, or one derived from the enclosing object's
-    /// (H-API bodies carry an id but no path), with the hash state after it. `underEnclosing`:
-    /// the path is the enclosing path + `/collection/id` (an id without a slash), so its
-    /// parent path is the enclosing one.
-    static func path(of members: Members, type: String, _ doc: JSONDocument, enclosing: inout Enclosing)
-        -> (path: PolicyPath, state: StreamingHash, underEnclosing: Bool)? {
-        func fixed(_ text: String) -> (path: PolicyPath, state: StreamingHash, underEnclosing: Bool) {
-            var state = StreamingHash()
-            state.add(text)
-            return (PolicyPath(text: text, hash: state.value), state, false)
-        }
-        if let path = members.path.flatMap(doc.stringValue) { return fixed(path) }
-        if type == "Infra" { return fixed("/infra") }
-        if type == "GlobalInfra" { return fixed("/global-infra") }
+    /// (H-API bodies carry an id but no path). `underEnclosing`: the path is the enclosing
+    /// path + `/collection/id` (an id without a slash), so its parent path is the enclosing one.
+    static func path(of members: Members, type: String, _ doc: JSONDocument, enclosing: Enclosing) -> (path: String, underEnclosing: Bool)? {
+        if let path = members.path.flatMap(doc.stringValue) { return (path, false) }
+        if type == "Infra" { return ("/infra", false) }
+        if type == "GlobalInfra" { return ("/global-infra", false) }
         // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A chain of
         // Domains a million deep would make each derived path longer than the last: quadratic
         // memory (100,000 levels took 12 GB). Deeper objects get no path.
-        guard enclosing.count < 16, let id = members.id, doc.kind(id) == .string, let segment = pathSegment(type),
-              !enclosing.isEmpty else { return nil }
-        let parent = enclosingText(&enclosing, doc)
-        var state = enclosing[enclosing.count - 1].state
-        state.add("/"); state.add(segment); state.add("/")
-        var idHasSlash = false
-        if doc.nodes[id].flags & JSONNode.hasEscapes != 0 {
-            let text = doc.string(id)
-            state.add(text)
-            idHasSlash = text.utf8.contains(UInt8(ascii: "/"))
-        } else {
-            let range = doc.range(id)
-            doc.bytes.withUnsafeBytes { all in
-                let bytes = UnsafeRawBufferPointer(rebasing: all[range.lowerBound + 1..<range.upperBound - 1])
-                state.add(bytes)
-                idHasSlash = bytes.contains(UInt8(ascii: "/"))
-            }
-        }
-        return (PolicyPath(text: nil, parent: parent, segment: segment, id: id, hash: state.value), state, !idHasSlash)
-    }
-
-    /// The innermost enclosing path as text, joined once and kept.
-    static func enclosingText(_ enclosing: inout Enclosing, _ doc: JSONDocument) -> String {
-        let last = enclosing.count - 1
-        if let text = enclosing[last].text { return text }
-        let path = enclosing[last].path
-        // A derived path's parent is a text already (it was joined for this child's parent).
-        let text = path.text ?? joined(path.parent, "/", path.segment, "/", doc.string(path.id))
-        enclosing[last].text = text
-        return text
+        guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegment(type),
+              let parent = enclosing.last?.path else { return nil }
+        return (joined(parent, "/", segment, "/", id), !id.utf8.contains(UInt8(ascii: "/")))
     }
 
     /// Where an NSX type lives in a policy path (`pathSegments`), by a switch on the name:
@@ -263,8 +181,8 @@ struct BundleFacts {
         var container = 0
         while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
             if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc),
-               let found = path(of: members, type: type, doc, enclosing: &enclosing) {
-                enclosing.append(EnclosingPath(end: Int(doc.nodes[container].subtreeEnd), path: found.path, state: found.state))
+               let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
+                enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
             }
             // The child whose subtree holds the node; siblings are skipped whole.
             guard let next = doc.children(container).first(where: { $0 <= node && node < Int(doc.nodes[$0].subtreeEnd) }) else { break }
@@ -291,40 +209,36 @@ struct BundleFacts {
             }
             guard let type = members.nsxType(doc) else { continue }
             let typeHash = typeHashes.hash(type)
-            let found = path(of: members, type: type, doc, enclosing: &enclosing)
+            let found = path(of: members, type: type, doc, enclosing: enclosing)
+            let path = found?.path
+            let pathHash = path.map(hashText)
             let sequence = members.sequence.flatMap { doc.kind($0) == .number ? $0 : nil }
             var group: String?, groupHash: UInt64?
-            if type == "SecurityPolicy" || type == "Rule" {
-                // The parent path: the enclosing one when this path was derived from it.
-                var parent: String?, parentHash: UInt64?
-                if let found, !found.underEnclosing {
-                    parent = parentPath(facts.text(found.path))
-                } else if !enclosing.isEmpty {
-                    parent = enclosingText(&enclosing, doc)
-                    parentHash = enclosing[enclosing.count - 1].path.hash
-                }
-                if type == "Rule" {
-                    group = parent
-                    groupHash = parentHash
-                } else if let parent {
-                    group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
+            if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
+                group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
+            } else if type == "Rule" {
+                if found?.underEnclosing ?? true, let parent = enclosing.last {
+                    group = parent.path
+                    groupHash = parent.hash
+                } else {
+                    group = path.map(parentPath)
                 }
             }
-            if let found {
-                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: found.path, node: node,
+            if let path {
+                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: path, pathHash: pathHash, node: node,
                                                siblingGroup: group, groupHash: groupHash, sequenceNode: sequence, doc))
-                enclosing.append(EnclosingPath(end: Int(doc.nodes[node].subtreeEnd), path: found.path, state: found.state))
+                enclosing.append((Int(doc.nodes[node].subtreeEnd), path, pathHash!))
             } else if group != nil {
-                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: nil, node: node, siblingGroup: group,
+                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
                                                groupHash: groupHash, sequenceNode: sequence, doc))
             }
             // Inline rules of a policy: references and sequence numbers, grouped under the policy.
             if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
-                let policy = found != nil ? enclosingText(&enclosing, doc) : "#\(node)"
-                let policyHash = found?.path.hash ?? hashText(policy), ruleHash = typeHashes.hash("Rule")
-                for rule in doc.elements(rules) where doc.kind(rule) == .object && !doc.hasMember(rule, "resource_type") {
+                let policy = path ?? "#\(node)"
+                let policyHash = pathHash ?? hashText(policy), ruleHash = typeHashes.hash("Rule")
+                for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
                     let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
-                    facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: nil, node: rule, siblingGroup: policy,
+                    facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: policy,
                                                    groupHash: policyHash, sequenceNode: ruleSequence, doc))
                     gatherReferences(rule, doc, &facts)
                 }
@@ -403,26 +317,21 @@ struct BundleIndex {
 
     func check(_ files: [BundleFacts]) -> [Int: [Issue]] {
         var issues: [Int: [Issue]] = [:]
-        // Where each path is defined (first definition): its path and its file.
+        // Where each path is defined (first definition): objects by (file, index in its facts).
         let objectCount = files.reduce(0) { $0 + $1.objects.count }
         var definitions = HashSlots(expected: objectCount)
-        var definedPaths: [BundleFacts.PolicyPath] = [], definedFiles: [Int] = []
-        definedPaths.reserveCapacity(objectCount)
-        definedFiles.reserveCapacity(objectCount)
-        let docs = files.map(\.doc)
+        var defined: [(file: Int, object: Int)] = []
+        defined.reserveCapacity(objectCount)
         var spsObjects: Set<String> = []
         var spsCollections: Set<String> = []
         for (f, facts) in files.enumerated() {
-            for object in facts.objects {
-                guard let path = object.path, path.text?.isEmpty != true else { continue }
-                let first = definitions.find(path.hash) { BundleFacts.text(definedPaths[$0], docs[definedFiles[$0]]) == facts.text(path) }
-                if let first {
-                    let position = definedFiles[first] == f ? "earlier in this file" : "in another file of this run"
-                    issues[f, default: []].append(Issue(rule: "dup/id", message: "another \(object.type) with the path \(facts.text(path)) is defined \(position); ids must be unique under one parent", anchor: object.node, range: 0..<0))
+            for (o, object) in facts.objects.enumerated() where !object.path.isEmpty {
+                if let first = definitions.find(object.pathHash, { files[defined[$0].file].objects[defined[$0].object].path == object.path }) {
+                    let position = defined[first].file == f ? "earlier in this file" : "in another file of this run"
+                    issues[f, default: []].append(Issue(rule: "dup/id", message: "another \(object.type) with the path \(object.path) is defined \(position); ids must be unique under one parent", anchor: object.node, range: 0..<0))
                 } else {
-                    definitions.append(path.hash)
-                    definedPaths.append(path)
-                    definedFiles.append(f)
+                    definitions.append(object.pathHash)
+                    defined.append((f, o))
                 }
             }
             for href in facts.spsObjects {
@@ -430,29 +339,18 @@ struct BundleIndex {
                 if let slash = href.lastIndex(of: "/") { spsCollections.insert(String(href[..<slash])) }
             }
         }
-        // The defined paths of each collection (a derived path's is its segment), made only
-        // when a reference dangles; their texts only for the collection asked about.
-        var definitionsByCollection: [String: [Int]]?
+        // The defined paths of each collection, made only when a reference dangles.
+        var idsByCollection: [String: [String]]?
         func known(_ collection: String) -> [String]? {
-            if definitionsByCollection == nil {
-                var byCollection: [String: [Int]] = [:]
-                for (d, path) in definedPaths.enumerated() {
-                    // A derived path's collection is its segment, unless its id is empty or
-                    // holds a slash (then the text is read like any other).
-                    let name: String?
-                    if path.text == nil, let doc = docs[definedFiles[d]], doc.nodes[path.id].flags & JSONNode.hasEscapes == 0,
-                       case let id = doc.range(path.id), id.count > 2,
-                       !doc.bytes[id.lowerBound + 1..<id.upperBound - 1].contains(UInt8(ascii: "/")) {
-                        name = path.segment
-                    } else {
-                        name = collectionOf(BundleFacts.text(path, docs[definedFiles[d]]))
-                    }
-                    if let name { byCollection[name, default: []].append(d) }
+            if idsByCollection == nil {
+                var byCollection: [String: [String]] = [:]
+                for (f, o) in defined {
+                    let path = files[f].objects[o].path
+                    if let collection = collectionOf(path) { byCollection[collection, default: []].append(path) }
                 }
-                definitionsByCollection = byCollection
+                idsByCollection = byCollection
             }
-            // `nearest` looks at the first 2,000.
-            return definitionsByCollection?[collection].map { $0.prefix(2000).map { BundleFacts.text(definedPaths[$0], docs[definedFiles[$0]]) } }
+            return idsByCollection?[collection]
         }
         for (f, facts) in files.enumerated() {
             for reference in facts.references {
@@ -465,8 +363,7 @@ struct BundleIndex {
                     }
                     continue
                 }
-                let resolved = definitions.find(reference.targetHash) { facts.references(reference, definedPaths[$0], in: docs[definedFiles[$0]]) }
-                guard resolved == nil else { continue }
+                guard definitions.find(reference.targetHash, { facts.references(reference, files[defined[$0].file].objects[defined[$0].object].path) }) == nil else { continue }
                 let target = facts.target(reference)
                 let collection = collectionOf(target) ?? reference.collection
                 if let known = known(collection) {

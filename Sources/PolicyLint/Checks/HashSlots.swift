@@ -57,54 +57,23 @@ let hashSeed: UInt64 = {
 }()
 
 /// A fast 64-bit hash of bytes, eight at a time (a multiply-xorshift mix, as in SplitMix64),
-/// keyed by `hashSeed`. Bytes may come in parts: a path derived from its parent's continues
-/// the parent's hash instead of being joined and hashed again.
-struct StreamingHash {
-    private var h = hashSeed
-    /// Bytes not yet mixed (fewer than eight), lowest first, and how many.
-    private var pending: UInt64 = 0
-    private var pendingCount = 0
-    private var count = 0
-
-    @inline(__always)
-    private static func mix(_ x: UInt64) -> UInt64 {
+/// keyed by `hashSeed`.
+func hashBytes(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = hashSeed) -> UInt64 {
+    @inline(__always) func mix(_ x: UInt64) -> UInt64 {
         var z = x &* 0xBF58_476D_1CE4_E5B9
         z ^= z >> 31
         return z &* 0x94D0_49BB_1331_11EB
     }
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        var i = 0
-        let n = bytes.count
-        count += n
-        while pendingCount != 0 && i < n {
-            pending |= UInt64(bytes[i]) << UInt64(pendingCount * 8)
-            pendingCount += 1
-            i += 1
-            if pendingCount == 8 { h = Self.mix(h ^ pending); pending = 0; pendingCount = 0 }
-        }
-        while i + 8 <= n {
-            h = Self.mix(h ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
-            i += 8
-        }
-        while i < n { pending |= UInt64(bytes[i]) << UInt64(pendingCount * 8); pendingCount += 1; i += 1 }
+    var h = seed ^ UInt64(bytes.count)
+    var i = 0
+    while i + 8 <= bytes.count {
+        h = mix(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        i += 8
     }
-
-    mutating func add(_ text: String) {
-        var text = text
-        text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
-    }
-
-    var value: UInt64 {
-        let z = Self.mix(h ^ pending ^ 0x9E37_79B9_7F4A_7C15 ^ (UInt64(count) << 32))
-        return z ^ (z >> 29)
-    }
-}
-
-func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var hash = StreamingHash()
-    hash.add(bytes)
-    return hash.value
+    var tail: UInt64 = 0, shift: UInt64 = 0
+    while i < bytes.count { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+    h = mix(h ^ tail ^ 0x9E37_79B9_7F4A_7C15)
+    return h ^ (h >> 29)
 }
 
 func hashText(_ text: String) -> UInt64 {
