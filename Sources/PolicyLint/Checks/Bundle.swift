@@ -236,7 +236,7 @@ struct BundleFacts {
             if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
                 let policy = path ?? "#\(node)"
                 let policyHash = pathHash ?? hashText(policy), ruleHash = typeHashes.hash("Rule")
-                for rule in doc.elements(rules) where doc.kind(rule) == .object && doc.member(rule, "resource_type") == nil {
+                for rule in doc.elements(rules) where doc.kind(rule) == .object && !doc.hasMember(rule, "resource_type") {
                     let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
                     facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: policy,
                                                    groupHash: policyHash, sequenceNode: ruleSequence, doc))
