@@ -159,17 +159,21 @@ struct BundleFacts {
     /// a variadic list allocated an array).
     static func joined(_ a: String, _ b: String, _ c: String, _ d: String = "", _ e: String = "") -> String {
         var a = a, b = b, c = c, d = d, e = e
-        return String(unsafeUninitializedCapacity: a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count) { buffer in
-            var at = 0
-            func put(_ part: inout String) {
-                part.withUTF8 { bytes in
-                    guard let base = bytes.baseAddress else { return }
-                    UnsafeMutableRawPointer(buffer.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-                    at += bytes.count
-                }
-            }
-            put(&a); put(&b); put(&c); put(&d); put(&e)
-            return at
+        let count = a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+            var at = buffer.baseAddress!
+            at += copy(&a, to: at); at += copy(&b, to: at); at += copy(&c, to: at); at += copy(&d, to: at); at += copy(&e, to: at)
+            return String(decoding: UnsafeBufferPointer(start: buffer.baseAddress!, count: count), as: UTF8.self)
+        }
+    }
+
+    /// Copies a text's bytes; their count. (A nested function that moved a captured position
+    /// cost a dynamic exclusivity check per part.)
+    @inline(__always)
+    static func copy(_ text: inout String, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        text.withUTF8 { bytes in
+            if let base = bytes.baseAddress { target.update(from: base, count: bytes.count) }
+            return bytes.count
         }
     }
 

@@ -361,12 +361,26 @@ struct ParserState {
     @inline(__always)
     mutating func skipWhitespace(_ s: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         if start < s.count, s[start] > 0x20, s[start] != UInt8(ascii: "/") { return start }
+        // The space after a colon, then the value.
+        if start + 1 < s.count, s[start] == 0x20, s[start + 1] > 0x20, s[start + 1] != UInt8(ascii: "/") { return start + 1 }
         return skipWhitespaceRun(s, start)
     }
 
     mutating func skipWhitespaceRun(_ s: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var p = start
         let n = s.count
+        // A line break and the next line's indentation, the usual run of a pretty-printed
+        // export, without going round the general loop for each part.
+        if p < n, s[p] == 0x0A {
+            lineBreak(after: p)
+            p += 1
+            while p + 8 <= n {
+                let x = load8(s, p) ^ 0x2020_2020_2020_2020
+                if x != 0 { p += x.trailingZeroBitCount >> 3; break }
+                p += 8
+            }
+            if p < n, s[p] > 0x20, s[p] != UInt8(ascii: "/") { return p }
+        }
         while p < n {
             let c = s[p]
             if c == 0x20 {
