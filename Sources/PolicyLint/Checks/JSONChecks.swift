@@ -21,20 +21,29 @@ enum JSONChecks {
     }
 
     /// Keys repeated in one object: NSX keeps one of them silently. `keys` are the object's keys
-    /// and `signatures` theirs (`signature`), gathered by discovery's pass over the members.
-    static func duplicateKeys(_ keys: [Int], _ signatures: [UInt64], _ context: inout CheckContext) {
+    /// and `signatures` theirs (`signature`, never 0 but for a key with escapes), gathered by
+    /// discovery's pass over the members.
+    static func duplicateKeys(_ keys: ArraySlice<Int>, _ signatures: ArraySlice<UInt64>, _ context: inout CheckContext) {
         let doc = context.doc
         guard keys.count > 1 else { return }
         if keys.count <= 16 {
-            // Most objects repeat no key: a 64-bit set of the signatures' hashes shows it at a
-            // glance, and only a possible repeat (or a key with escapes) compares pairs.
-            var seen: UInt64 = 0, maybeRepeated = false
-            for signature in signatures {
-                let bit: UInt64 = 1 << ((signature &* 0x9E37_79B9_7F4A_7C15) >> 58)
-                if seen & bit != 0 || signature == 0 { maybeRepeated = true; break }
-                seen |= bit
+            // Most objects repeat no key: a small set of the signatures shows it at a glance,
+            // and only a possible repeat (or a key with escapes) compares pairs.
+            let maybeRepeated = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 32) { slots -> Bool in
+                slots.initialize(repeating: 0)
+                for signature in signatures {
+                    if signature == 0 { return true }
+                    var slot = Int(truncatingIfNeeded: (signature &* 0x9E37_79B9_7F4A_7C15) >> 59)
+                    while slots[slot] != 0 {
+                        if slots[slot] == signature { return true }
+                        slot = (slot + 1) & 31
+                    }
+                    slots[slot] = signature
+                }
+                return false
             }
             guard maybeRepeated else { return }
+            let keys = Array(keys), signatures = Array(signatures)
             // Pairs are told apart by their signature words; only equal words compare the keys
             // (comparing every pair's bytes was most of this check).
             for j in 1..<keys.count {

@@ -75,15 +75,21 @@ struct Discovery {
 
         // Each object's keys and their signatures, for repeated keys (one pass over the members
         // serves both; a pass of its own cost a twelfth of a run).
-        var keys: [Int] = [], signatures: [UInt64] = []
+        // (Overwritten in place: emptying them for each object cost more than filling them.)
+        var keys: [Int] = [], signatures: [UInt64] = [], keyCount = 0
         for node in nodes where doc.kind(node) == .object {
-            keys.removeAll(keepingCapacity: true)
-            signatures.removeAll(keepingCapacity: true)
+            keyCount = 0
             var resourceType: Int?
             var body: Int?, meta: Int?, key: Int?, results: Int?, path: Int?, id: Int?
             for (k, v) in doc.members(node) {
-                keys.append(k)
-                signatures.append(JSONChecks.signature(doc, k))
+                if keyCount < keys.count {
+                    keys[keyCount] = k
+                    signatures[keyCount] = JSONChecks.signature(doc, k)
+                } else {
+                    keys.append(k)
+                    signatures.append(JSONChecks.signature(doc, k))
+                }
+                keyCount += 1
                 // Keys are compared by their first byte before decoding: most keys miss every test.
                 let first = doc.bytes[Int(doc.nodes[k].start) + 1]
                 if first == UInt8(ascii: "_"), !exported, Self.exportMarkers.contains(doc.string(k)) { exported = true }
@@ -110,7 +116,7 @@ struct Discovery {
                     result.tlsObjects.append(node)
                 }
             }
-            JSONChecks.duplicateKeys(keys, signatures, &context)
+            JSONChecks.duplicateKeys(keys[..<keyCount], signatures[..<keyCount], &context)
             if let resourceType {
                 discoverNSX(node, resourceType: resourceType, path: path, id: id, &context, &result)
             } else if let body, let meta, let href = doc.member(meta, "href"), doc.kind(href) == .string {
