@@ -18,6 +18,11 @@ public struct LintOptions: Sendable {
     /// Told the name of each step of `lint(bundle:)` as it ends (`POLICYLINT_PHASE_TIMES`, for
     /// the benchmark's breakdown of a run).
     public var phaseObserver: (@Sendable (String) -> Void)?
+    /// False for a process that ends after one run (the command): the documents, their nodes
+    /// and facts are then left for the process's end to reclaim. Freeing a large export's
+    /// hundreds of thousands of objects one by one took longer than the kernel takes to reclaim
+    /// them all (clang's -disable-free makes the same trade).
+    public var freesDocuments = true
 
     public init(mode: DocumentMode? = nil, kind: String? = nil, tlsProfile: TLSProfile = .intermediate) {
         self.mode = mode
@@ -100,7 +105,14 @@ public struct Linter: Sendable {
             return report
         }
         options.phaseObserver?("place")
+        if !options.freesDocuments { _ = Unmanaged.passRetained(KeptUntilExit(scans)) }
         return reports
+    }
+
+    /// What `freesDocuments = false` leaves to the end of the process.
+    final class KeptUntilExit {
+        let scans: [FileScan]
+        init(_ scans: [FileScan]) { self.scans = scans }
     }
 
     /// A document of at least this many nodes (about 2 MB of JSON) is scanned and checked in

@@ -297,6 +297,7 @@ struct PolicyLintCommand {
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
         }
         options.phaseObserver = phaseTimes
+        options.freesDocuments = false  // the process ends after this run
         let linter = Linter(ruleSet: ruleSet, options: options)
 
         phaseTimes?("set-up")
