@@ -1,4 +1,5 @@
 import Dispatch
+
 /// How one run lints: the mode, a bare body's kind, and which rules report at which level.
 public struct LintOptions: Sendable {
     /// nil: decide per document (exported when it carries read-only server fields).
@@ -56,8 +57,8 @@ public struct Linter: Sendable {
     }
 
     /// Lints the files of one run as a bundle, on every core, in three steps:
-    /// 1. each file is parsed, then its objects discovered (and repeated keys found) and its bundle facts gathered, a
-    ///    large document in pieces (`pieces`);
+    /// 1. each file is parsed, then its objects discovered (repeated keys found on the way) and
+    ///    its bundle facts gathered, a large document in pieces (`pieces`);
     /// 2. the discovered objects are checked in slices while one index over every file's facts
     ///    resolves references and finds duplicates across files;
     /// 3. each file's issues are placed (level, pointer, position, excerpt).

@@ -434,7 +434,7 @@ say("  \(pad("input", 10)) \(lpad("size MB", 9)) \(lpad("seconds", 9)) \(lpad("M
 var times: [Double] = []
 var largest: (mbps: Double, rssRatio: Double) = (0, 0)
 for export in exports {
-    let repeats = export.bytes > 50_000_000 ? 3 : 5
+    let repeats = 5
     let r = best(of: repeats, [policylint, "--format", "sarif", export.path])
     let mbps = mb(export.bytes) / r.seconds
     let ratio = Double(r.peakRSS) / Double(export.bytes)
@@ -444,11 +444,11 @@ for export in exports {
 }
 
 // Where the time of the largest run goes: policylint marks the end of each step on stderr
-// (POLICYLINT_PHASE_TIMES); the shortest of three runs for each step.
+// (POLICYLINT_PHASE_TIMES); the shortest of five runs for each step.
 if let largestExport = exports.last {
     let phasesPath = "\(dir)/phases.txt"
     var steps: [String] = [], shortest: [String: Double] = [:]
-    for _ in 0..<3 {
+    for _ in 0..<5 {
         _ = run([policylint, "--format", "sarif", largestExport.path], stderrPath: phasesPath, extraEnvironment: ["POLICYLINT_PHASE_TIMES=1"])
         guard let f = fopen(phasesPath, "r") else { break }
         var previous: Double?
@@ -466,7 +466,7 @@ if let largestExport = exports.last {
         fclose(f)
     }
     if !steps.isEmpty {
-        say("  steps of the \(largestExport.label) run (seconds, shortest of 3): " + steps.map { "\($0) \(fixed(shortest[$0]!, 3))" }.joined(separator: ", "))
+        say("  steps of the \(largestExport.label) run (seconds, shortest of 5): " + steps.map { "\($0) \(fixed(shortest[$0]!, 3))" }.joined(separator: ", "))
     }
 }
 
