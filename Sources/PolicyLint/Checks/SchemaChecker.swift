@@ -40,7 +40,10 @@ struct SchemaChecker {
                 continue
             }
             present.insert(index)
-            let (name, field) = fieldTable.entries[index]
+            // Borrowed from the table, which the type keeps alive: taking a reference to the
+            // field and its name for each member was two reference counts, shared by the cores.
+            unowned(unsafe) let field = fieldTable.entries[index].field
+            let name = FieldName(table: fieldTable, index: index)
             if field.readOnly && context.mode == .authored {
                 context.report("schema/readonly-field",
                                "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
@@ -50,7 +53,7 @@ struct SchemaChecker {
             if let deprecated = field.deprecated {
                 context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)
             }
-            checkValue(value, field, name: FieldName(base: name), parent: object, context: &context, pending: &pending)
+            checkValue(value, field, name: name, parent: object, context: &context, pending: &pending)
         }
         if !doc.nodes[object].isTruncated {
             for (name, index) in fieldTable.required {
@@ -102,17 +105,19 @@ struct SchemaChecker {
         field.secret || ruleSet.secretKeys.contains(name.withoutLastItemMark)
     }
 
-    /// A field's name as messages show it: an element of a list is `name[]`. Kept in parts and
-    /// joined only for a message (it was joined for every list checked).
+    /// A field's name as messages show it: an element of a list is `name[]`. Kept as its place
+    /// in the type's table and joined only for a message (it was joined for every list checked).
     struct FieldName: CustomStringConvertible {
-        var base: String
+        unowned(unsafe) let table: FieldTable
+        let index: Int
         /// How many lists deep: `name[][]` is 2.
         var depth = 0
 
+        var base: String { table.entries[index].name }
         var description: String { depth == 0 ? base : base + String(repeating: "[]", count: depth) }
         /// The name without its last `[]`: a list of credentials is a credential.
         var withoutLastItemMark: String { depth <= 1 ? base : base + String(repeating: "[]", count: depth - 1) }
-        var item: FieldName { FieldName(base: base, depth: depth + 1) }
+        var item: FieldName { FieldName(table: table, index: index, depth: depth + 1) }
     }
 
     func fill(_ message: String, _ field: String) -> String { message.replacing("{field}", with: field) }
