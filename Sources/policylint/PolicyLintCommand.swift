@@ -54,6 +54,7 @@ func readFile(_ path: String) -> [UInt8]? {
     // The size and one byte more: a short read is the whole file (the usual case, one read).
     let capacity = max(Int(info.st_size), 0) + 1
     var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+        adviseHugePages(buffer.baseAddress, byteCount: capacity)
         // A large file is read in pieces on every core: most of a read's time is the kernel
         // giving the buffer its pages, which both cores can do at once. Any short piece (the
         // file changed meanwhile) and the file is read again from its start, in one go.

@@ -138,6 +138,8 @@ struct ParserState {
         // avoids most regrowth.
         nodes.reserveCapacity((length ?? count) / 12 + 16)
         lineStarts.reserveCapacity((length ?? count) / 32 + 16)
+        let capacity = nodes.capacity
+        nodes.withUnsafeMutableBufferPointer { adviseHugePages($0.baseAddress, byteCount: capacity * MemoryLayout<JSONNode>.stride) }
     }
 
     /// A problem at one byte; at the end of the input (`-` and nothing more), an empty range
