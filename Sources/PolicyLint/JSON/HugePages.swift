@@ -16,3 +16,12 @@ public func adviseHugePages(_ start: UnsafeMutableRawPointer?, byteCount: Int) {
     guard end > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
     _ = madvise(pointer, end - first, MADV_HUGEPAGE)
 }
+
+extension Array {
+    /// `reserveCapacity`, with a large buffer advised to 2 MB pages (`adviseHugePages`).
+    mutating func reserveCapacityInHugePages(_ count: Int) {
+        reserveCapacity(count)
+        let bytes = capacity * MemoryLayout<Element>.stride
+        withUnsafeMutableBufferPointer { adviseHugePages(UnsafeMutableRawPointer($0.baseAddress), byteCount: bytes) }
+    }
+}

@@ -136,10 +136,8 @@ struct ParserState {
         self.count = count
         // Real exports average one value per 10–20 bytes, and a line per 30–40; reserving
         // avoids most regrowth.
-        nodes.reserveCapacity((length ?? count) / 12 + 16)
-        lineStarts.reserveCapacity((length ?? count) / 32 + 16)
-        let capacity = nodes.capacity
-        nodes.withUnsafeMutableBufferPointer { adviseHugePages($0.baseAddress, byteCount: capacity * MemoryLayout<JSONNode>.stride) }
+        nodes.reserveCapacityInHugePages((length ?? count) / 12 + 16)
+        lineStarts.reserveCapacityInHugePages((length ?? count) / 32 + 16)
     }
 
     /// A problem at one byte; at the end of the input (`-` and nothing more), an empty range
