@@ -73,15 +73,8 @@ extension JSONParser {
         }
         let bounds = [0] + splits + [n]
         let count = bounds.count - 1
-        // Not ParallelMap: it copies its results out of slots it never releases, so each
-        // piece's node array would stay referenced twice, never freed, and the first one
-        // would be copied whole by the first append below.
-        let slots = UnsafeMutablePointer<ParserState>.allocate(capacity: count)
-        defer { slots.deallocate() }
-        bytes.withUnsafeBufferPointer { s in
-            let shared = Pieces(input: s, bounds: bounds, slots: slots)
-            DispatchQueue.concurrentPerform(iterations: count) { i in
-                let (s, bounds) = (shared.input, shared.bounds)
+        var pieces = bytes.withUnsafeBufferPointer { s in
+            ParallelMap.map(Array(0..<count)) { i -> ParserState in
                 var state: ParserState
                 if i == 0 {
                     // The first piece becomes the document's node array: it reserves for the
@@ -92,18 +85,10 @@ extension JSONParser {
                     state = ParserState(count: s.count, reserveFor: bounds[i + 1] - bounds[i])
                     state.runFragment(s, from: bounds[i], to: bounds[i + 1])
                 }
-                (shared.slots + i).initialize(to: state)
+                return state
             }
         }
-        var pieces = (0..<count).map { (slots + $0).move() }
         return stitch(bytes, &pieces)
-    }
-
-    /// What the piece tasks share: each reads the input and writes only its own slot.
-    private struct Pieces: @unchecked Sendable {
-        let input: UnsafeBufferPointer<UInt8>
-        let bounds: [Int]
-        let slots: UnsafeMutablePointer<ParserState>
     }
 
     /// Joins the pieces' nodes in order into the first piece's array, closing the containers each
