@@ -138,7 +138,7 @@ struct BundleFacts {
         // Domains a million deep would make each derived path longer than the last: quadratic
         // memory (100,000 levels took 12 GB). Deeper objects get no path.
         guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegment(type),
-              let parent = enclosing.last?.path else { return nil }
+              let parent = enclosing.last?.path, !parent.isEmpty else { return nil }
         return (joined(parent, "/", segment, "/", id), !id.utf8.contains(UInt8(ascii: "/")))
     }
 
@@ -184,9 +184,12 @@ struct BundleFacts {
         var enclosing: Enclosing = []
         var container = 0
         while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
-            if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc),
-               let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
-                enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
+            if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc) {
+                if let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
+                    enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
+                } else if holdsInlineRules(type) {
+                    enclosing.append((Int(doc.nodes[container].subtreeEnd), "", 0))
+                }
             }
             // The child whose subtree holds the node; siblings are skipped whole.
             guard let next = doc.children(container).first(where: { $0 <= node && node < Int(doc.nodes[$0].subtreeEnd) }) else { break }
@@ -221,7 +224,10 @@ struct BundleFacts {
             if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
                 group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
             } else if type == "Rule" {
-                if found?.underEnclosing ?? true, let parent = enclosing.last {
+                if let parent = enclosing.last, parent.path.isEmpty {
+                    // The rule of a policy without a path: grouped with its policy's other
+                    // rules by `gatherInlineRules`.
+                } else if found?.underEnclosing ?? true, let parent = enclosing.last {
                     group = parent.path
                     groupHash = parent.hash
                 } else {
@@ -232,24 +238,39 @@ struct BundleFacts {
                 facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: path, pathHash: pathHash, node: node,
                                                siblingGroup: group, groupHash: groupHash, sequenceNode: sequence, doc))
                 enclosing.append((Int(doc.nodes[node].subtreeEnd), path, pathHash!))
-            } else if group != nil {
-                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
-                                               groupHash: groupHash, sequenceNode: sequence, doc))
-            }
-            // Inline rules of a policy: references and sequence numbers, grouped under the policy.
-            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
-                let policy = path ?? "#\(node)"
-                let policyHash = pathHash ?? hashText(policy), ruleHash = typeHashes.hash("Rule")
-                for rule in doc.elements(rules) where doc.kind(rule) == .object && !doc.hasMember(rule, "resource_type") {
-                    let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
-                    facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: policy,
-                                                   groupHash: policyHash, sequenceNode: ruleSequence, doc))
-                    gatherReferences(rule, doc, &facts)
+            } else {
+                if group != nil {
+                    facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
+                                                   groupHash: groupHash, sequenceNode: sequence, doc))
                 }
+                // A policy without a path (a PUT body): its objects get no derived paths, and
+                // its typed rules are grouped with the untyped ones, under the policy.
+                if holdsInlineRules(type) { enclosing.append((Int(doc.nodes[node].subtreeEnd), "", 0)) }
             }
-            if type == "Rule" || type == "SecurityPolicy" || type == "GatewayPolicy" { gatherReferences(node, doc, &facts) }
+            if holdsInlineRules(type) { gatherInlineRules(of: node, rules: members.rules, path: path, pathHash: pathHash, doc, &facts) }
+            if type == "Rule" || holdsInlineRules(type) { gatherReferences(node, doc, &facts) }
         }
         return facts
+    }
+
+    /// Policies whose `rules` are Rule objects even without `resource_type` (catalogue section 1).
+    static func holdsInlineRules(_ type: String) -> Bool { type == "SecurityPolicy" || type == "GatewayPolicy" }
+
+    /// A policy's rules, grouped under the policy for their sequence numbers: the untyped ones,
+    /// and when the policy has no path (so its typed rules cannot be grouped by path) the typed
+    /// ones too. References of untyped rules are gathered here; typed rules gather their own.
+    static func gatherInlineRules(of policy: Int, rules: Int?, path: String?, pathHash: UInt64?, _ doc: JSONDocument, _ facts: inout BundleFacts) {
+        guard let rules, doc.kind(rules) == .array else { return }
+        let group = path ?? "#\(policy)"
+        let groupHash = pathHash ?? hashText(group), ruleHash = hashText("Rule")
+        for rule in doc.elements(rules) where doc.kind(rule) == .object {
+            let typed = doc.hasMember(rule, "resource_type")
+            guard !typed || path == nil else { continue }
+            let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
+            facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: group,
+                                           groupHash: groupHash, sequenceNode: ruleSequence, doc))
+            if !typed { gatherReferences(rule, doc, &facts) }
+        }
     }
 
     /// Joins the facts of consecutive pieces of one document, in document order.
