@@ -40,6 +40,8 @@ public struct FileReport: Sendable {
     /// Objects checked, by type name, and objects of types no pack knows.
     public var checkedTypes: [String: Int]
     public var uncheckedTypes: [String: Int]
+    /// Of the checked objects, the bare bodies whose type was assumed from their fields.
+    public var assumedTypes: [String: Int] = [:]
 }
 
 /// The engine: bytes → parse → discover → check → findings. Pure; it never prints.
@@ -94,13 +96,14 @@ public struct Linter: Sendable {
                 checks[f].issues += part.issues
                 checks[f].checked.merge(part.checked, uniquingKeysWith: +)
                 checks[f].unchecked.merge(part.unchecked, uniquingKeysWith: +)
+                checks[f].assumed.merge(part.assumed, uniquingKeysWith: +)
             }
         }
         options.phaseObserver?("check")
 
         let reports = ParallelMap.map(Array(scans.enumerated())) { f, scan in
             var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
-                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked)
+                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, assumedTypes: checks[f].assumed)
             report.findings = place(scan.issues + checks[f].issues + crossFile[f, default: []], doc: scan.doc, file: scan.file,
                                     secretRanges: scan.discovered.secretRanges)
             return report
@@ -164,6 +167,10 @@ public struct Linter: Sendable {
             discovered.append(found)
             facts.append(gathered)
         }
+        // Bare bodies are known only once discovered: their facts as the type they were taken for.
+        for resource in discovered.resources where resource.isBare && resource.type != nil {
+            facts.gatherBare(resource.node, as: resource.typeName, doc)
+        }
         let mode = options.mode ?? (discovered.exported ? .exported : .authored)
         let issues = JSONChecks.syntaxIssues(doc) + discovered.issues
         return FileScan(file: file, doc: doc, kind: kind, mode: mode, discovered: discovered, issues: issues, facts: facts)
@@ -183,6 +190,7 @@ public struct Linter: Sendable {
             /// Objects checked, by type name, and objects of types no pack knows.
             var checked: [String: Int] = [:]
             var unchecked: [String: Int] = [:]
+            var assumed: [String: Int] = [:]
         }
         case bundle([Int: [Issue]])
         case checks(file: Int, Checks)
@@ -214,6 +222,7 @@ public struct Linter: Sendable {
                 for check in runCodeChecks { check.check(resource.node, &context) }
             }
             let isChecked = !(resource.type == nil || resource.isFallback)
+            if resource.isAssumed { outcome.assumed[resource.typeName, default: 0] += 1 }
             if resource.typeName != runName || isChecked != runChecked {
                 countRun()
                 runName = resource.typeName; runChecked = isChecked; runCount = 0
@@ -228,7 +237,7 @@ public struct Linter: Sendable {
             for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
             for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
             if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
-                let hint = scan.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
+                let hint = scan.kind == nil ? "; for a bare body, name its type with --kind (e.g. SecurityPolicy, sps.audit_policy)" : ""
                 context.report("discovery/unknown-document",
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
                                at: root)

@@ -253,6 +253,17 @@ struct BundleFacts {
         return facts
     }
 
+    /// A bare body (no `resource_type`) that discovery took to be an NSX type: its rules'
+    /// sequence numbers and its references, as if it carried the type.
+    mutating func gatherBare(_ node: Int, as type: String, _ doc: JSONDocument) {
+        if Self.holdsInlineRules(type) {
+            Self.gatherInlineRules(of: node, rules: doc.member(node, "rules"), path: nil, pathHash: nil, doc, &self)
+            Self.gatherReferences(node, doc, &self)
+        } else if type == "Rule" {
+            Self.gatherReferences(node, doc, &self)
+        }
+    }
+
     /// Policies whose `rules` are Rule objects even without `resource_type` (catalogue section 1).
     static func holdsInlineRules(_ type: String) -> Bool { type == "SecurityPolicy" || type == "GatewayPolicy" }
 

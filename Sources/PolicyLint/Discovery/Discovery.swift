@@ -12,6 +12,11 @@ struct Resource {
     var type: TypeSpec?
     /// Checked only by a catch-all type (the common NSX fields).
     var isFallback = false
+    /// A bare body (no `resource_type`, no SPS wrapper), of a kind given or recognised.
+    var isBare = false
+    /// A bare body taken to be `typeName` from its fields alone (no kind given): the summary
+    /// says so.
+    var isAssumed = false
 }
 
 /// What discovery learns about a document.
@@ -249,7 +254,7 @@ struct Discovery {
 
     func discoverBare(_ node: Int, _ doc: JSONDocument, _ result: inout DiscoveryResult) {
         if let kind {
-            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.types[kind]))
+            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.types[kind], isBare: true))
             return
         }
         let type = ruleSet.recognizable.first { type in
@@ -257,13 +262,14 @@ struct Discovery {
             guard !(r.hasAll.isEmpty && r.hasAny.isEmpty) else { return false }
             return fieldsMatch(r, node, doc)
         }
-        if let type { result.resources.append(Resource(node: node, typeName: type.name, type: type)) }
+        if let type { result.resources.append(Resource(node: node, typeName: type.assumes ?? type.name, type: type, isBare: true, isAssumed: true)) }
     }
 
     func fieldsMatch(_ r: Recognizer, _ node: Int, _ doc: JSONDocument) -> Bool {
         r.hasAll.allSatisfy { doc.member(node, $0) != nil }
             && (r.hasAny.isEmpty || r.hasAny.contains { doc.member(node, $0) != nil })
             && !r.hasNone.contains { doc.member(node, $0) != nil }
+            && !(r.unless.map { CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet).holds($0, on: node) } ?? false)
     }
 
     /// An NSX list (a GET of a collection): was it exported whole?
