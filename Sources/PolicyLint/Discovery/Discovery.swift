@@ -176,10 +176,26 @@ struct Discovery {
             match = candidate
             break
         }
+        if match == nil || ruleSet.recognizers[match!].resourceType == "*" {
+            checkUnknownType(resourceType, &context)
+        }
         // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
         // summary lists it as a type without rules of its own.
         result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: match.map { ruleSet.recognizable[$0] },
                                          isFallback: match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false))
+    }
+
+    /// A `resource_type` that no pack checks and that is no type of the NSX model, but close to
+    /// one: a typo, and the object goes unchecked (`nsx/unknown-resource-type`).
+    func checkUnknownType(_ resourceType: Int, _ context: inout CheckContext) {
+        let doc = context.doc
+        let names = NSXTypeNames.shared
+        if names.table.index(of: resourceType, in: doc) != nil { return }
+        let name = doc.string(resourceType)
+        guard !ruleSet.kindNames.contains(name), let meant = names.closest(to: name) else { return }
+        context.report("nsx/unknown-resource-type",
+                       "\(context.describe(resourceType)) is no NSX resource_type, so this object was not checked; did you mean '\(meant)'?",
+                       at: resourceType)
     }
 
     /// The common case of the path-id check decided on the bytes: both plain ASCII (where a
