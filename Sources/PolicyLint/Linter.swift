@@ -97,6 +97,21 @@ public struct Linter: Sendable {
                 checks[f].checked.merge(part.checked, uniquingKeysWith: +)
                 checks[f].unchecked.merge(part.unchecked, uniquingKeysWith: +)
                 checks[f].assumed.merge(part.assumed, uniquingKeysWith: +)
+                checks[f].readOnlyFields.merge(part.readOnlyFields)
+            }
+        }
+        // A document taken for an export by its server fields: if it is in fact a body about to
+        // be sent back (seed 001's warning), its read-only fields are the mistake. One note says
+        // so, rather than one per field of every object of a large export.
+        if options.mode == nil {
+            for (f, scan) in scans.enumerated() where scan.mode == .exported {
+                let tally = checks[f].readOnlyFields
+                guard let first = tally.first else { continue }
+                let more = tally.count > tally.names.count ? ", …" : ""
+                checks[f].issues.append(Issue(
+                    rule: "export/readonly-fields",
+                    message: "this document carries \(tally.count) read-only field\(tally.count == 1 ? "" : "s") that NSX sets itself (\(tally.names.joined(separator: ", "))\(more)), so it is taken for a GET response; as a PUT or PATCH body it must not carry them: 'policylint fix --in-place' removes them (keeping _revision), and --mode exported says it is an export",
+                    anchor: first.value, range: scan.doc.range(first.key)))
             }
         }
         options.phaseObserver?("check")
@@ -191,6 +206,7 @@ public struct Linter: Sendable {
             var checked: [String: Int] = [:]
             var unchecked: [String: Int] = [:]
             var assumed: [String: Int] = [:]
+            var readOnlyFields = ReadOnlyTally()
         }
         case bundle([Int: [Issue]])
         case checks(file: Int, Checks)
@@ -244,6 +260,7 @@ public struct Linter: Sendable {
             }
         }
         outcome.issues = context.issues
+        outcome.readOnlyFields = context.readOnlyFields
         return outcome
     }
 
