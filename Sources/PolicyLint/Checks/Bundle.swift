@@ -402,7 +402,16 @@ struct BundleIndex {
                 guard definitions.find(reference.targetHash, { facts.references(reference, files[defined[$0].file].objects[defined[$0].object].path) }) == nil else { continue }
                 let target = facts.target(reference)
                 let collection = collectionOf(target) ?? reference.collection
-                if let known = known(collection) {
+                if Self.predefinedCollections.contains(collection) {
+                    // NSX predefines objects of this collection (HTTPS, SSH, …) that no export
+                    // of the user's own objects holds: only a near miss of a defined one is a
+                    // typo; anything else may be predefined.
+                    if let meant = known(collection).flatMap({ nearest(target, in: $0) }) {
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files nor one NSX predefines by that name; did you mean \(meant)?", anchor: reference.node, range: 0..<0))
+                    } else if strictReferences {
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) cannot be checked: it is not defined in this run's files, and may be one of the \(collection) NSX predefines", anchor: reference.node, range: 0..<0, level: .note))
+                    }
+                } else if let known = known(collection) {
                     let hint = nearest(target, in: known).map { "; did you mean \($0)?" } ?? ""
                     issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
                 } else if strictReferences {
@@ -428,6 +437,11 @@ struct BundleIndex {
         }
         return issues
     }
+
+    /// Collections in which NSX predefines objects of its own (system services such as
+    /// `/infra/services/HTTPS` and `/infra/services/SSH`, `is_default: true` in a GET of
+    /// /infra/services), beside the user's: no public list of them is complete across versions.
+    static let predefinedCollections: Set<String> = ["services"]
 
     /// `/infra/domains/d/groups/web` → `groups`: the second-to-last non-empty segment. Found
     /// by scanning back from the end; splitting every defined path was a fifth of a run.
