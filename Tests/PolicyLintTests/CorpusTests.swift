@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import PolicyLint
 
-/// Public real-world configs (shared/corpus/realworld): no error-level finding is allowed.
+/// Public real-world configs (testdata/realworld, sources and licences in its SOURCES.md): no
+/// error-level finding is allowed.
 @Suite("Real-world corpus")
 struct CorpusTests {
-    static let folder = Golden.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/realworld")
+    static let folder = Golden.root.appendingPathComponent("testdata/realworld")
     static var files: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }

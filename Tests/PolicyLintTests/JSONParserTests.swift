@@ -66,6 +66,58 @@ struct JSONParserTests {
         #expect(message.contains(hint), "\(message)")
     }
 
+    /// The unclosed bracket is named by line and column, counted as every finding counts them
+    /// (Unicode scalars, "\r\n" one line break, a byte order mark no column): one path reads the
+    /// parser's own line starts, the other (a '\r', or an earlier problem) counts from the start.
+    @Test("an unclosed bracket is named by line and column, not by byte",
+          arguments: [
+            ("{\"a\": 1", "the '{' at line 1, column 1"),
+            ("{\n  \"name\": \"x\",\n  \"b\": [1,\n", "the '[' at line 3, column 8"),
+            // "é" and "😀" are two and four bytes but one column each: byte 11 is column 8.
+            ("{\"é\": \"😀\", \"b\": {\"c\": 1}", "the '{' at line 1, column 1"),
+            ("[\"é😀\", {\"c\": 1", "the '{' at line 1, column 8"),
+            ("{\"a\": \"é\",\n \"ü\": {\"c\": 1}", "the '{' at line 1, column 1"),
+            ("[1,\n \"ü😀\", [2", "the '[' at line 2, column 8"),
+            // CRLF files: each "\r\n" is one line break.
+            ("{\r\n  \"a\": 1,\r\n  \"b\": {\r\n    \"c\": 1\r\n", "the '{' at line 3, column 8"),
+            ("[\r\n \"é\", [\r\n", "the '[' at line 2, column 7"),
+            // An earlier problem (a trailing comma) makes the parser count from the start.
+            ("{\"a\": [1,],\n \"é\": [\n", "the '[' at line 2, column 7"),
+            // A byte order mark is not a column.
+            ("\u{FEFF}[1, [2", "the '[' at line 1, column 5"),
+          ] as [(String, String)])
+    func unclosedBracketPosition(_ input: String, _ expected: String) throws {
+        let bytes = Array(input.utf8)
+        let problem = try #require(JSONParser.parse(bytes).problems.last)
+        let closer = expected.contains("'{'") ? "}" : "]"
+        #expect(problem.message == "unexpected end of input: expected '\(closer)' to close \(expected) (unbalanced brackets)")
+        #expect(!problem.message.contains("byte"))
+    }
+
+    @Test func aMessageSaysWhereAnUnclosedBracketIsAsTheReportCountsIt() throws {
+        // The opener's line and column in the message are the ones a finding there would show.
+        let input = "{\r\n  \"naïve\": \"é\",\r\n  \"list\": [\"😀\", {\"x\": 1}\r\n"
+        let bytes = Array(input.utf8)
+        let opener = try #require(bytes.firstIndex(of: UInt8(ascii: "[")))
+        let position = LineIndex(bytes).position(of: opener)
+        #expect(position == SourcePosition(line: 3, column: 11))
+        let message = try #require(JSONParser.parse(bytes).problems.last?.message)
+        #expect(message.contains("the '[' at line 3, column 11"), "\(message)")
+    }
+
+    @Test func theOneShotCountAgreesWithTheLineIndex() {
+        let inputs = ["", "a\nb", "a\r\nb\rc\n\nd", "\u{FEFF}é\n😀x\r\n\r", "\r\n", "x\r"]
+        for input in inputs {
+            let bytes = Array(input.utf8)
+            let index = LineIndex(bytes)
+            bytes.withUnsafeBufferPointer { s in
+                for offset in 0...bytes.count {
+                    #expect(LineIndex.position(in: s, of: offset) == index.position(of: offset), "\(input.debugDescription) at \(offset)")
+                }
+            }
+        }
+    }
+
     @Test func recoversFromAMissingCommaAndKeepsEveryMember() {
         let doc = parse("{\"a\": 1\n \"b\": 2,\n \"c\": [1 2]}")
         #expect(doc.problems.count == 2)

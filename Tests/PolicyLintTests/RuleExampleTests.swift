@@ -76,6 +76,21 @@ func everyRuleIsDocumentedAndExemplified() {
     }
 }
 
+/// Users have the public documents, not the files policylint was specified from: a rule cites
+/// the former by title and URL.
+@Test("no built-in rule cites a file users do not have")
+func rulesCitePublicDocuments() {
+    let privateReferences = ["seeds/", "seed 00", "spec/", "RULES.md", "catalogue section"]
+    for id in builtInRules.ruleOrder {
+        let rule = builtInRules.rules[id]!
+        for (field, text) in [("source", rule.source), ("explanation", rule.explanation), ("summary", rule.summary)] {
+            for reference in privateReferences {
+                #expect(!text.contains(reference), "\(id) \(field) mentions \(reference): \(text)")
+            }
+        }
+    }
+}
+
 @Test("every rule id the engine emits is declared in a pack")
 func engineRulesAreDeclared() throws {
     for id in ["json/syntax", "json/encoding", "json/duplicate-key", "discovery/unknown-document", "schema/type", "schema/enum",

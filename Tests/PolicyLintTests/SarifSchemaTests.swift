@@ -2,12 +2,12 @@ import Foundation
 import Testing
 @testable import PolicyLint
 
-/// The SARIF output validates against the OASIS SARIF 2.1.0 schema (shared/reference), checked
+/// The SARIF output validates against the OASIS SARIF 2.1.0 schema (testdata/reference), checked
 /// with Python's jsonschema. CI installs it (.ci/run) and sets POLICYLINT_REQUIRE_SCHEMA=1, so
 /// there this test never skips.
 @Suite("SARIF schema")
 struct SarifSchemaTests {
-    static let schema = Golden.root.deletingLastPathComponent().appendingPathComponent("shared/reference/sarif-schema-2.1.0.json")
+    static let schema = Golden.root.appendingPathComponent("testdata/reference/sarif-schema-2.1.0.json")
     static var validatorAvailable: Bool {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -217,7 +217,13 @@ struct SchemaChecker {
             }
         }
         if let pattern = field.pattern, !pattern.matches(text) {
-            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which does not match \(pattern.source)", at: value)
+            let secret = isSecret(field, name)
+            // In words when the pack says what the pattern means (every built-in pattern does);
+            // a pack without it gets its own expression back.
+            let expected = field.patternMeaning.map { "which is not \($0)" } ?? "which does not match the pattern \(pattern.source)"
+            // Where a secret's whitespace is would tell something about it.
+            let why = secret ? "" : whitespaceMismatch(text, pattern).map { ": it \($0)" } ?? ""
+            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: secret)), \(expected)\(why)", at: value)
         }
         if let format = field.format, !format.accepts(text) {
             context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(format.expectation)", at: value)
@@ -225,6 +231,25 @@ struct SchemaChecker {
         for check in field.formatChecks where !check.format.accepts(text) {
             context.report(check.rule, "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(check.format.expectation)", at: value)
         }
+    }
+
+    /// "contains a space at character 2" when whitespace is all that keeps `text` from matching
+    /// (the value matches with it taken out), else nil. Characters count as columns do.
+    func whitespaceMismatch(_ text: String, _ pattern: PatternMatcher) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.firstIndex(where: \.properties.isWhitespace) else { return nil }
+        var rest = String.UnicodeScalarView()
+        rest.append(contentsOf: scalars.lazy.filter { !$0.properties.isWhitespace })
+        guard pattern.matches(String(rest)) else { return nil }
+        let what: String
+        switch scalars[first] {
+        case " ": what = "a space"
+        case "\t": what = "a tab"
+        case "\n", "\r": what = "a line break"
+        default: what = "a U+\(hex(scalars[first].value, width: 4)) whitespace character"
+        }
+        let more = scalars.count - rest.count - 1
+        return "contains \(what) at character \(first + 1)" + (more > 0 ? " (and \(more) more whitespace character\(more == 1 ? "" : "s"))" : "")
     }
 
     func lengthBounds(_ field: FieldSpec) -> String {

@@ -115,6 +115,20 @@ struct ParserState {
 
     var lastLineStart: UInt32 = 0
 
+    /// Where an offset already read is, as reports count it: from the line starts met so far
+    /// when they are all there (no problem yet, so every line break was whitespace between
+    /// tokens, and no '\r'), else counted from the start of the input. For a message that names
+    /// another place than its own; it is on the error path, so the count costs little either way.
+    func position(_ s: UnsafeBufferPointer<UInt8>, of offset: Int) -> SourcePosition {
+        guard problems.isEmpty, !sawCarriageReturn, lineStarts.first == 0 else { return LineIndex.position(in: s, of: offset) }
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if Int(lineStarts[mid]) <= offset { low = mid } else { high = mid - 1 }
+        }
+        return LineIndex.position(in: s, of: offset, line: low, lineStart: Int(lineStarts[low]))
+    }
+
     @inline(__always)
     mutating func lineBreak(after p: Int) {
         let start = UInt32(truncatingIfNeeded: p + 1)
@@ -189,7 +203,8 @@ struct ParserState {
                 } else if let open = stack.last {
                     let closer = nodes[open].kind == .object ? "}" : "]"
                     let opener = nodes[open].kind == .object ? "{" : "["
-                    problem(n, n, "unexpected end of input: expected '\(closer)' to close the '\(opener)' at byte \(nodes[open].start) (unbalanced brackets)")
+                    let at = position(s, of: Int(nodes[open].start))
+                    problem(n, n, "unexpected end of input: expected '\(closer)' to close the '\(opener)' at line \(at.line), column \(at.column) (unbalanced brackets)")
                 }
                 abandon(&self, at: n)
                 return

@@ -126,6 +126,39 @@ public struct LineIndex: Sendable {
         return SourcePosition(line: line + 1, column: column)
     }
 
+    /// The position of one offset, counted from the start of the input in one pass, exactly as
+    /// `position(of:)` counts it: for a single place named in a message, where building an index
+    /// would cost more.
+    static func position(in s: UnsafeBufferPointer<UInt8>, of rawOffset: Int) -> SourcePosition {
+        let offset = min(max(0, rawOffset), s.count)
+        var line = 0, lineStart = 0, i = 0
+        while i < offset {
+            let b = s[i]
+            if b == 0x0A {
+                line += 1; lineStart = i + 1
+            } else if b == 0x0D {
+                // A "\r\n" ends its line after the '\n'; the '\n' itself is still on this line.
+                if i + 1 < s.count && s[i + 1] == 0x0A {
+                    if i + 1 == offset { break }
+                    i += 1
+                }
+                line += 1; lineStart = i + 1
+            }
+            i += 1
+        }
+        return position(in: s, of: offset, line: line, lineStart: lineStart)
+    }
+
+    /// The position of an offset on a known 0-based line that starts at `lineStart`.
+    static func position(in s: UnsafeBufferPointer<UInt8>, of offset: Int, line: Int, lineStart: Int) -> SourcePosition {
+        var start = lineStart
+        if line == 0 && s.count >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF { start = 3 }
+        var column = 1
+        var i = start
+        while i < offset { if s[i] & 0xC0 != 0x80 { column += 1 }; i += 1 }
+        return SourcePosition(line: line + 1, column: column)
+    }
+
     /// Positions for nearby offsets, each counted from the last (forward, or back along the
     /// same line): a minified export is one long line, and counting each column from its line
     /// start would make many findings on it quadratic.

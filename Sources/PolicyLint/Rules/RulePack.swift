@@ -276,6 +276,9 @@ public final class FieldSpec: Sendable {
     public let minItems: Int?
     public let maxItems: Int?
     public let pattern: PatternMatcher?
+    /// What a value matching `pattern` is, in words ("a UUID (8-4-4-4-12 hexadecimal digits)"):
+    /// a finding says the value is not that, instead of quoting the regular expression.
+    public let patternMeaning: String?
     public let format: ValueFormat?
     public let readOnly: Bool
     /// Why the field is deprecated and what to use instead.
@@ -306,13 +309,13 @@ public final class FieldSpec: Sendable {
     let lengthOnly: Bool
 
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
-         maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, format: ValueFormat?,
+         maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, patternMeaning: String? = nil, format: ValueFormat?,
          readOnly: Bool, deprecated: String?, deprecatedValues: [String: String], rule: String?, member: String?,
          items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)]) {
         self.formatChecks = formatChecks
         self.types = types; self.enumValues = enumValues; self.minimum = minimum; self.maximum = maximum
         self.minLength = minLength; self.maxLength = maxLength; self.minItems = minItems; self.maxItems = maxItems
-        self.pattern = pattern; self.format = format; self.readOnly = readOnly; self.deprecated = deprecated
+        self.pattern = pattern; self.patternMeaning = patternMeaning; self.format = format; self.readOnly = readOnly; self.deprecated = deprecated
         self.deprecatedValues = deprecatedValues; self.rule = rule; self.member = member; self.items = items
         self.exemptWhen = exemptWhen; self.secret = secret
         checksText = enumValues != nil || !deprecatedValues.isEmpty || minLength != nil || maxLength != nil || pattern != nil

@@ -188,7 +188,7 @@ public enum RulePackLoader {
     }
 
     static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
-                            "pattern", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
+                            "pattern", "patternMeaning", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
                             "exemptWhen", "secret", "formatChecks"]
 
     static func field(_ node: Int, _ r: StrictReader) throws -> FieldSpec {
@@ -208,6 +208,13 @@ public enum RulePackLoader {
             do { pattern = try PatternMatcher(try r.string(p, "pattern"), compileNow: r.compilesPatterns) } catch let e as ConfigurationError { throw e } catch {
                 throw r.fail(p, "pattern is not a valid regular expression")
             }
+        }
+        var patternMeaning: String?
+        if let m = o["patternMeaning"] {
+            guard o["pattern"] != nil else { throw r.fail(m, "patternMeaning says what a pattern means: give \"pattern\" too") }
+            let text = try r.string(m, "patternMeaning")
+            guard !text.allSatisfy(\.isWhitespace) else { throw r.fail(m, "patternMeaning must say in words what a matching value is") }
+            patternMeaning = text
         }
         var format: ValueFormat?
         if let f = o["format"] {
@@ -238,7 +245,7 @@ public enum RulePackLoader {
             minimum: try o["minimum"].map { try r.number($0, "minimum") }, maximum: try o["maximum"].map { try r.number($0, "maximum") },
             minLength: try o["minLength"].map { try r.integer($0, "minLength") }, maxLength: try o["maxLength"].map { try r.integer($0, "maxLength") },
             minItems: try o["minItems"].map { try r.integer($0, "minItems") }, maxItems: try o["maxItems"].map { try r.integer($0, "maxItems") },
-            pattern: pattern, format: format,
+            pattern: pattern, patternMeaning: patternMeaning, format: format,
             readOnly: try o["readOnly"].map { try r.bool($0, "readOnly") } ?? false,
             deprecated: try o["deprecated"].map { try r.string($0, "deprecated") },
             deprecatedValues: deprecatedValues,
