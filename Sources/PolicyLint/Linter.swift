@@ -40,6 +40,9 @@ public struct FileReport: Sendable {
     /// Objects checked, by type name, and objects of types no pack knows.
     public var checkedTypes: [String: Int]
     public var uncheckedTypes: [String: Int]
+    /// The file holds no NSX object, SPS object or known configuration body (what
+    /// `discovery/unknown-document` reports): a walk leaves such a file out as not a config.
+    public var holdsNoObject = false
 }
 
 /// The engine: bytes → parse → discover → check → findings. Pure; it never prints.
@@ -62,16 +65,21 @@ public struct Linter: Sendable {
     /// 2. the discovered objects are checked in slices while one index over every file's facts
     ///    resolves references and finds duplicates across files;
     /// 3. each file's issues are placed (level, pointer, position, excerpt).
+    /// `context` files (`--context`) join the bundle, so references into them resolve and
+    /// duplicates with them are found, but they are not checked and get no report: the reports
+    /// are `files`' alone, in their order. They come first in the bundle, so a duplicate between
+    /// a context file and a named one is reported on the named one (the later definition).
     /// `progress` is called (from any thread) with the byte count of each file once scanned.
-    public func lint(bundle files: [(name: String, bytes: [UInt8])], progress: (@Sendable (Int) -> Void)? = nil) -> [FileReport] {
-        let scans = ParallelMap.map(files) { file in
+    public func lint(bundle files: [(name: String, bytes: [UInt8])], context: [(name: String, bytes: [UInt8])] = [],
+                     progress: (@Sendable (Int) -> Void)? = nil) -> [FileReport] {
+        let scans = ParallelMap.map(context + files) { file in
             defer { progress?(file.bytes.count) }
             return scan(file: file.name, bytes: file.bytes)
         }
         options.phaseObserver?("scan")
 
         var tasks: [CheckTask] = [.bundleIndex]
-        for (f, scan) in scans.enumerated() {
+        for (f, scan) in scans.enumerated() where f >= context.count {
             let slices = Self.pieces(scan.discovered.resources.count, count: pieceCount(scan.doc))
             for (i, slice) in slices.enumerated() {
                 tasks.append(.resources(file: f, slice, andDocumentChecks: i == slices.count - 1))
@@ -94,13 +102,14 @@ public struct Linter: Sendable {
                 checks[f].issues += part.issues
                 checks[f].checked.merge(part.checked, uniquingKeysWith: +)
                 checks[f].unchecked.merge(part.unchecked, uniquingKeysWith: +)
+                checks[f].holdsNoObject = checks[f].holdsNoObject || part.holdsNoObject
             }
         }
         options.phaseObserver?("check")
 
-        let reports = ParallelMap.map(Array(scans.enumerated())) { f, scan in
+        let reports = ParallelMap.map(Array(scans.enumerated().dropFirst(context.count))) { f, scan in
             var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
-                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked)
+                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, holdsNoObject: checks[f].holdsNoObject)
             report.findings = place(scan.issues + checks[f].issues + crossFile[f, default: []], doc: scan.doc, file: scan.file,
                                     secretRanges: scan.discovered.secretRanges)
             return report
@@ -183,6 +192,7 @@ public struct Linter: Sendable {
             /// Objects checked, by type name, and objects of types no pack knows.
             var checked: [String: Int] = [:]
             var unchecked: [String: Int] = [:]
+            var holdsNoObject = false
         }
         case bundle([Int: [Issue]])
         case checks(file: Int, Checks)
@@ -228,6 +238,7 @@ public struct Linter: Sendable {
             for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
             for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
             if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
+                outcome.holdsNoObject = true
                 let hint = scan.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
                 context.report("discovery/unknown-document",
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",

@@ -52,6 +52,10 @@ public struct TextReporter {
         let checked = run.checkedTypes, unchecked = run.uncheckedTypes
         if !checked.isEmpty { out += "checked: \(list(checked))\n" }
         if !unchecked.isEmpty { out += "no rules for: \(list(unchecked))\n" }
+        if !run.skippedFiles.isEmpty {
+            let n = run.skippedFiles.count
+            out += "skipped: \(plural(n, "file")) \(n == 1 ? "holds" : "hold") no NSX or SPS object: \(run.skippedFiles.map(terminalSafe).joined(separator: ", "))\n"
+        }
         return out + ruleTable(run)
     }
 
