@@ -291,8 +291,10 @@ struct PolicyLintCommand {
             if path == "-" { fail("--context reads files and directories, not standard input ('-')") }
             collect(path, explicit: true, origin: -1, into: &context)
         }
-        var seen = Set(named.filter { $0.path != "-" }.map { realPath($0.path) })
-        context.removeAll { !seen.insert(realPath($0.path)).inserted }
+        if !context.isEmpty {
+            var seen = Set(named.filter { $0.path != "-" }.map { realPath($0.path) })
+            context.removeAll { !seen.insert(realPath($0.path)).inserted }
+        }
 
         /// Display name: the path as given, without a leading "./".
         func displayName(_ path: String) -> String {
@@ -306,7 +308,9 @@ struct PolicyLintCommand {
                 var buffer = [UInt8](repeating: 0, count: 65536)
                 while true {
                     let n = read(0, &buffer, buffer.count)
-                    if n <= 0 { break }
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { return .failure(ReadError(code: errno)) }
+                    if n == 0 { break }
                     bytes.append(contentsOf: buffer[0..<n])
                 }
                 return .success(bytes)
