@@ -224,3 +224,24 @@ struct CommandLineTests {
         #expect(try CLI.run(["--context", "nowhere", "a/groups.json"], in: folder.url).status == 2)
     }
 }
+
+extension CommandLineTests {
+    /// The skipped files' names are input too: escaped in the text summary, and the SARIF that
+    /// lists them still validates.
+    @Test func skippedFilesAreEscapedAndTheirSARIFValidates() throws {
+        let folder = try TemporaryFolder(["a.json": Self.clean, "evil\u{1B}[31m.json": #"{"name": "x"}"#])
+        defer { folder.remove() }
+        let text = try CLI.run(["."], in: folder.url)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("skipped: 1 file holds no NSX or SPS object: evil\\u{1B}[31m.json\n"))
+        #expect(!text.stdout.contains("\u{1B}"))
+        guard SarifSchemaTests.validatorAvailable else {
+            #expect(!SarifSchemaTests.required, "python3 with jsonschema is required here (pip install jsonschema)")
+            return
+        }
+        let sarif = try CLI.run(["--format", "sarif", "."], in: folder.url)
+        #expect(sarif.stdout.contains(#""skippedFiles": ["#))
+        let errors = try SarifSchemaTests.schemaErrors(sarif.stdout)
+        #expect(errors == nil, "SARIF does not validate:\n\(errors ?? "")")
+    }
+}
