@@ -40,6 +40,8 @@ public struct FileReport: Sendable {
     /// Objects checked, by type name, and objects of types no pack knows.
     public var checkedTypes: [String: Int]
     public var uncheckedTypes: [String: Int]
+    /// Of the checked objects, the bare bodies whose type was assumed from their fields.
+    public var assumedTypes: [String: Int] = [:]
     /// The file holds no NSX object, SPS object or known configuration body (what
     /// `discovery/unknown-document` reports): a walk leaves such a file out as not a config.
     public var holdsNoObject = false
@@ -102,14 +104,31 @@ public struct Linter: Sendable {
                 checks[f].issues += part.issues
                 checks[f].checked.merge(part.checked, uniquingKeysWith: +)
                 checks[f].unchecked.merge(part.unchecked, uniquingKeysWith: +)
+                checks[f].assumed.merge(part.assumed, uniquingKeysWith: +)
+                checks[f].readOnlyFields.merge(part.readOnlyFields)
                 checks[f].holdsNoObject = checks[f].holdsNoObject || part.holdsNoObject
+            }
+        }
+        // A document taken for an export by its server fields: if it is in fact a body about to
+        // be sent back (seed 001's warning), its read-only fields are the mistake. One note says
+        // so, rather than one per field of every object of a large export.
+        if options.mode == nil {
+            for (f, scan) in scans.enumerated() where f >= context.count && scan.mode == .exported {
+                let tally = checks[f].readOnlyFields
+                guard let first = tally.first else { continue }
+                let more = tally.count > tally.names.count ? ", …" : ""
+                checks[f].issues.append(Issue(
+                    rule: "export/readonly-fields",
+                    message: "this document carries \(tally.count) read-only field\(tally.count == 1 ? "" : "s") that NSX sets itself (\(tally.names.joined(separator: ", "))\(more)), so it is taken for a GET response; as a PUT or PATCH body it must not carry them: 'policylint fix --in-place' removes them (keeping _revision), and --mode exported says it is an export",
+                    anchor: first.value, range: scan.doc.range(first.key)))
             }
         }
         options.phaseObserver?("check")
 
         let reports = ParallelMap.map(Array(scans.enumerated().dropFirst(context.count))) { f, scan in
             var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
-                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, holdsNoObject: checks[f].holdsNoObject)
+                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, assumedTypes: checks[f].assumed,
+                                    holdsNoObject: checks[f].holdsNoObject)
             report.findings = place(scan.issues + checks[f].issues + crossFile[f, default: []], doc: scan.doc, file: scan.file,
                                     secretRanges: scan.discovered.secretRanges)
             return report
@@ -173,6 +192,10 @@ public struct Linter: Sendable {
             discovered.append(found)
             facts.append(gathered)
         }
+        // Bare bodies are known only once discovered: their facts as the type they were taken for.
+        for resource in discovered.resources where resource.isBare && resource.type != nil {
+            facts.gatherBare(resource.node, as: resource.typeName, doc)
+        }
         let mode = options.mode ?? (discovered.exported ? .exported : .authored)
         let issues = JSONChecks.syntaxIssues(doc) + discovered.issues
         return FileScan(file: file, doc: doc, kind: kind, mode: mode, discovered: discovered, issues: issues, facts: facts)
@@ -192,6 +215,8 @@ public struct Linter: Sendable {
             /// Objects checked, by type name, and objects of types no pack knows.
             var checked: [String: Int] = [:]
             var unchecked: [String: Int] = [:]
+            var assumed: [String: Int] = [:]
+            var readOnlyFields = ReadOnlyTally()
             var holdsNoObject = false
         }
         case bundle([Int: [Issue]])
@@ -224,6 +249,7 @@ public struct Linter: Sendable {
                 for check in runCodeChecks { check.check(resource.node, &context) }
             }
             let isChecked = !(resource.type == nil || resource.isFallback)
+            if resource.isAssumed { outcome.assumed[resource.typeName, default: 0] += 1 }
             if resource.typeName != runName || isChecked != runChecked {
                 countRun()
                 runName = resource.typeName; runChecked = isChecked; runCount = 0
@@ -239,13 +265,14 @@ public struct Linter: Sendable {
             for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
             if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
                 outcome.holdsNoObject = true
-                let hint = scan.kind == nil ? "; for a bare SPS body, name its kind with --kind" : ""
+                let hint = scan.kind == nil ? "; for a bare body, name its type with --kind (e.g. SecurityPolicy, sps.audit_policy)" : ""
                 context.report("discovery/unknown-document",
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",
                                at: root)
             }
         }
         outcome.issues = context.issues
+        outcome.readOnlyFields = context.readOnlyFields
         return outcome
     }
 

@@ -351,8 +351,8 @@ struct PolicyLintCommand {
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
         if let kind = arguments.kind, ruleSet.types[kind] == nil {
-            let kinds = ruleSet.types.keys.filter { $0.hasPrefix("sps.") }.sorted()
-            fail("unknown kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")
+            let hint = closestMatch(to: kind, in: ruleSet.kindNames).map { "; did you mean '\($0)'?" } ?? ""
+            fail("unknown kind '\(kind)' (known: \(ruleSet.kindNames.joined(separator: ", ")))\(hint)")
         }
         if let configuration {
             // The command line wins: --kind names every file's kind, --tls-profile the profile.

@@ -138,7 +138,7 @@ struct BundleFacts {
         // Domains a million deep would make each derived path longer than the last: quadratic
         // memory (100,000 levels took 12 GB). Deeper objects get no path.
         guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegment(type),
-              let parent = enclosing.last?.path else { return nil }
+              let parent = enclosing.last?.path, !parent.isEmpty else { return nil }
         return (joined(parent, "/", segment, "/", id), !id.utf8.contains(UInt8(ascii: "/")))
     }
 
@@ -184,9 +184,12 @@ struct BundleFacts {
         var enclosing: Enclosing = []
         var container = 0
         while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
-            if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc),
-               let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
-                enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
+            if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc) {
+                if let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
+                    enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
+                } else if holdsInlineRules(type) {
+                    enclosing.append((Int(doc.nodes[container].subtreeEnd), "", 0))
+                }
             }
             // The child whose subtree holds the node; siblings are skipped whole.
             guard let next = doc.children(container).first(where: { $0 <= node && node < Int(doc.nodes[$0].subtreeEnd) }) else { break }
@@ -221,7 +224,10 @@ struct BundleFacts {
             if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
                 group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
             } else if type == "Rule" {
-                if found?.underEnclosing ?? true, let parent = enclosing.last {
+                if let parent = enclosing.last, parent.path.isEmpty {
+                    // The rule of a policy without a path: grouped with its policy's other
+                    // rules by `gatherInlineRules`.
+                } else if found?.underEnclosing ?? true, let parent = enclosing.last {
                     group = parent.path
                     groupHash = parent.hash
                 } else {
@@ -232,24 +238,50 @@ struct BundleFacts {
                 facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: path, pathHash: pathHash, node: node,
                                                siblingGroup: group, groupHash: groupHash, sequenceNode: sequence, doc))
                 enclosing.append((Int(doc.nodes[node].subtreeEnd), path, pathHash!))
-            } else if group != nil {
-                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
-                                               groupHash: groupHash, sequenceNode: sequence, doc))
-            }
-            // Inline rules of a policy: references and sequence numbers, grouped under the policy.
-            if type == "SecurityPolicy" || type == "GatewayPolicy", let rules = members.rules, doc.kind(rules) == .array {
-                let policy = path ?? "#\(node)"
-                let policyHash = pathHash ?? hashText(policy), ruleHash = typeHashes.hash("Rule")
-                for rule in doc.elements(rules) where doc.kind(rule) == .object && !doc.hasMember(rule, "resource_type") {
-                    let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
-                    facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: policy,
-                                                   groupHash: policyHash, sequenceNode: ruleSequence, doc))
-                    gatherReferences(rule, doc, &facts)
+            } else {
+                if group != nil {
+                    facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
+                                                   groupHash: groupHash, sequenceNode: sequence, doc))
                 }
+                // A policy without a path (a PUT body): its objects get no derived paths, and
+                // its typed rules are grouped with the untyped ones, under the policy.
+                if holdsInlineRules(type) { enclosing.append((Int(doc.nodes[node].subtreeEnd), "", 0)) }
             }
-            if type == "Rule" || type == "SecurityPolicy" || type == "GatewayPolicy" { gatherReferences(node, doc, &facts) }
+            if holdsInlineRules(type) { gatherInlineRules(of: node, rules: members.rules, path: path, pathHash: pathHash, doc, &facts) }
+            if type == "Rule" || holdsInlineRules(type) { gatherReferences(node, doc, &facts) }
         }
         return facts
+    }
+
+    /// A bare body (no `resource_type`) that discovery took to be an NSX type: its rules'
+    /// sequence numbers and its references, as if it carried the type.
+    mutating func gatherBare(_ node: Int, as type: String, _ doc: JSONDocument) {
+        if Self.holdsInlineRules(type) {
+            Self.gatherInlineRules(of: node, rules: doc.member(node, "rules"), path: nil, pathHash: nil, doc, &self)
+            Self.gatherReferences(node, doc, &self)
+        } else if type == "Rule" {
+            Self.gatherReferences(node, doc, &self)
+        }
+    }
+
+    /// Policies whose `rules` are Rule objects even without `resource_type` (catalogue section 1).
+    static func holdsInlineRules(_ type: String) -> Bool { type == "SecurityPolicy" || type == "GatewayPolicy" }
+
+    /// A policy's rules, grouped under the policy for their sequence numbers: the untyped ones,
+    /// and when the policy has no path (so its typed rules cannot be grouped by path) the typed
+    /// ones too. References of untyped rules are gathered here; typed rules gather their own.
+    static func gatherInlineRules(of policy: Int, rules: Int?, path: String?, pathHash: UInt64?, _ doc: JSONDocument, _ facts: inout BundleFacts) {
+        guard let rules, doc.kind(rules) == .array else { return }
+        let group = path ?? "#\(policy)"
+        let groupHash = pathHash ?? hashText(group), ruleHash = hashText("Rule")
+        for rule in doc.elements(rules) where doc.kind(rule) == .object {
+            let typed = doc.hasMember(rule, "resource_type")
+            guard !typed || path == nil else { continue }
+            let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
+            facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: group,
+                                           groupHash: groupHash, sequenceNode: ruleSequence, doc))
+            if !typed { gatherReferences(rule, doc, &facts) }
+        }
     }
 
     /// Joins the facts of consecutive pieces of one document, in document order.
@@ -370,7 +402,16 @@ struct BundleIndex {
                 guard definitions.find(reference.targetHash, { facts.references(reference, files[defined[$0].file].objects[defined[$0].object].path) }) == nil else { continue }
                 let target = facts.target(reference)
                 let collection = collectionOf(target) ?? reference.collection
-                if let known = known(collection) {
+                if Self.predefinedCollections.contains(collection) {
+                    // NSX predefines objects of this collection (HTTPS, SSH, …) that no export
+                    // of the user's own objects holds: only a near miss of a defined one is a
+                    // typo; anything else may be predefined.
+                    if let meant = known(collection).flatMap({ nearest(target, in: $0) }) {
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files nor one NSX predefines by that name; did you mean \(meant)?", anchor: reference.node, range: 0..<0))
+                    } else if strictReferences {
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) cannot be checked: it is not defined in this run's files, and may be one of the \(collection) NSX predefines", anchor: reference.node, range: 0..<0, level: .note))
+                    }
+                } else if let known = known(collection) {
                     let hint = nearest(target, in: known).map { "; did you mean \($0)?" } ?? ""
                     issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
                 } else if strictReferences {
@@ -396,6 +437,11 @@ struct BundleIndex {
         }
         return issues
     }
+
+    /// Collections in which NSX predefines objects of its own (system services such as
+    /// `/infra/services/HTTPS` and `/infra/services/SSH`, `is_default: true` in a GET of
+    /// /infra/services), beside the user's: no public list of them is complete across versions.
+    static let predefinedCollections: Set<String> = ["services"]
 
     /// `/infra/domains/d/groups/web` → `groups`: the second-to-last non-empty segment. Found
     /// by scanning back from the end; splitting every defined path was a fifth of a run.

@@ -19,12 +19,37 @@ struct Issue {
     static let earlierPosition = "{earlier position}"
 }
 
+/// The read-only fields of an exported document: counted, not reported one by one (an export
+/// carries them on every object), and named in one note when the mode was not given.
+struct ReadOnlyTally {
+    var count = 0
+    /// The first one's key and value nodes.
+    var first: (key: Int, value: Int)?
+    /// A few of their names, for the message.
+    var names: [String] = []
+
+    mutating func add(key: Int, value: Int, name: @autoclosure () -> String) {
+        count += 1
+        if first == nil || key < first!.key { first = (key, value) }
+        if names.count < 4 { let name = name(); if !names.contains(name) { names.append(name) } }
+    }
+
+    /// Joins the tallies of the slices of one document.
+    mutating func merge(_ other: ReadOnlyTally) {
+        count += other.count
+        if let f = other.first, first == nil || f.key < first!.key { first = f }
+        for name in other.names where names.count < 4 && !names.contains(name) { names.append(name) }
+    }
+}
+
 /// What the checks of one document share: the document, its mode, and the issues found.
 struct CheckContext {
     let doc: JSONDocument
     let mode: DocumentMode
     let ruleSet: RuleSet
     var issues: [Issue] = []
+    /// In exported mode, the read-only fields met.
+    var readOnlyFields = ReadOnlyTally()
 
     init(doc: JSONDocument, mode: DocumentMode, ruleSet: RuleSet, issues: [Issue] = []) {
         self.doc = doc; self.mode = mode; self.ruleSet = ruleSet; self.issues = issues

@@ -44,11 +44,15 @@ struct SchemaChecker {
             // field and its name for each member was two reference counts, shared by the cores.
             unowned(unsafe) let field = fieldTable.entries[index].field
             let name = FieldName(table: fieldTable, index: index)
-            if field.readOnly && context.mode == .authored {
-                context.report("schema/readonly-field",
-                               "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
-                               key: key, value: value)
-                context.attachFix(TextEdit.removingMember(key: key, value: value, in: context.doc), "remove '\(name)'")
+            if field.readOnly {
+                if context.mode == .authored {
+                    context.report("schema/readonly-field",
+                                   "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
+                                   key: key, value: value)
+                    context.attachFix(TextEdit.removingMember(key: key, value: value, in: context.doc), "remove '\(name)'")
+                } else {
+                    context.readOnlyFields.add(key: key, value: value, name: "\(name)")
+                }
             }
             if let deprecated = field.deprecated {
                 context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)

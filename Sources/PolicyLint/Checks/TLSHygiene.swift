@@ -122,7 +122,7 @@ struct CipherSuiteCatalog: Sendable {
     func suggestion(for name: String) -> String? {
         if let real = misnamed[name] { return real }
         let cleaned = String(name.unicodeScalars.filter { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }.map(Character.init))
-        if cleaned != name, classify(cleaned) != nil { return cleaned }
+        if cleaned != name, classify(cleaned) != nil || misnamed[cleaned] != nil { return cleaned }
         if cleaned.uppercased() != cleaned, classify(cleaned.uppercased()) != nil { return cleaned.uppercased() }
         return closestMatch(to: name, in: Array(known.keys) + Array(Self.tls13Suites.keys), maxDistance: 4)
     }
@@ -195,12 +195,18 @@ struct TLSHygiene {
         var strongEnabled = false
         let all = entries(list, doc)
         for entry in all {
-            let normalized = entry.name.hasPrefix("SSL_") ? "TLS_" + entry.name.dropFirst(4) : entry.name
+            // A name NSX itself returns for a suite is judged as the suite it stands for.
+            let ianaName = catalog.misnamed[entry.name]
+            if let ianaName {
+                context.report("tls/vendor-cipher-name", "\(entry.name) is NSX's name for the IANA suite \(ianaName), and is judged as that suite", at: entry.nameNode)
+            }
+            let name = ianaName ?? entry.name
+            let normalized = name.hasPrefix("SSL_") ? "TLS_" + name.dropFirst(4) : name
             if seen[normalized] != nil {
-                context.report("tls/duplicate-cipher", "\(entry.name) is listed twice; keep one entry", at: entry.nameNode)
+                context.report("tls/duplicate-cipher", "\(entry.name) is listed twice\(ianaName.map { " (as \($0))" } ?? ""); keep one entry", at: entry.nameNode)
             }
             seen[normalized, default: 0] += 1
-            guard let verdict = catalog.classify(entry.name) else {
+            guard let verdict = catalog.classify(name) else {
                 let hint = catalog.suggestion(for: entry.name).map { "; did you mean \($0)?" } ?? ""
                 context.report("tls/unknown-cipher", "\(context.describe(entry.nameNode)) is not an IANA cipher suite name\(hint)", at: entry.nameNode)
                 continue
@@ -216,7 +222,20 @@ struct TLSHygiene {
             }
         }
         if !strongEnabled && !all.isEmpty {
-            context.report("tls/no-strong-cipher", "no enabled cipher suite meets the \(profile.rawValue) profile; enable TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (or the TLS 1.3 suites)", at: list)
+            context.report("tls/no-strong-cipher", "no enabled cipher suite meets the \(profile.rawValue) profile; \(remedy(tls13Enabled: tls13Enabled))", at: list)
+        }
+    }
+
+    /// What to enable so that the profile is met: only suites the profile itself accepts, so
+    /// that one finding never asks to enable what the next asks to disable.
+    func remedy(tls13Enabled: Bool) -> String {
+        let tls13 = "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 or TLS_CHACHA20_POLY1305_SHA256"
+        switch profile {
+        case .modern:
+            return tls13Enabled ? "enable \(tls13) (the modern profile accepts TLS 1.3 suites only)"
+                : "enable TLSv1.3 and \(tls13) (the modern profile accepts TLS 1.3 suites only)"
+        case .intermediate, .legacy:
+            return "enable TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" + (tls13Enabled ? " (or \(tls13))" : "")
         }
     }
 }

@@ -154,16 +154,16 @@ public struct Configuration: Sendable {
         }
         if let kinds = top["kinds"] {
             guard r.doc.kind(kinds) == .object else { throw r.fail(kinds, "\"kinds\" must be an object: path glob → kind, e.g. {\"sps/audit/*.json\": \"sps.audit_policy\"}") }
-            // Any type can be named, as with --kind; the message lists the SPS policy kinds, which
-            // are what a bare body needs.
-            let known = ruleSet.types.keys.filter { $0.hasPrefix("sps.") && !$0.dropFirst(4).contains(".") && $0 == $0.lowercased() }.sorted()
+            // Any type can be named, as with --kind; the message lists the kinds a bare body
+            // can be (the SPS policy kinds and the NSX types).
+            let known = ruleSet.kindNames
             for (key, value) in r.doc.members(kinds) {
                 let glob = r.doc.string(key)
                 guard !glob.isEmpty else { throw r.fail(key, "a path glob cannot be empty") }
                 let kind = try r.string(value, "a kind")
                 guard ruleSet.types[kind] != nil else {
                     let hint = closestMatch(to: kind, in: known).map { "; did you mean '\($0)'?" } ?? ""
-                    throw r.fail(value, "unknown kind '\(kind)' (the SPS policy kinds: \(known.joined(separator: ", ")))\(hint)")
+                    throw r.fail(value, "unknown kind '\(kind)' (known: \(known.joined(separator: ", ")))\(hint)")
                 }
                 config.kinds.append(KindMapping(glob: PathGlob(glob), kind: kind))
             }

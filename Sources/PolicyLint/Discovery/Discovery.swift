@@ -12,6 +12,11 @@ struct Resource {
     var type: TypeSpec?
     /// Checked only by a catch-all type (the common NSX fields).
     var isFallback = false
+    /// A bare body (no `resource_type`, no SPS wrapper), of a kind given or recognised.
+    var isBare = false
+    /// A bare body taken to be `typeName` from its fields alone (no kind given): the summary
+    /// says so.
+    var isAssumed = false
 }
 
 /// What discovery learns about a document.
@@ -171,10 +176,26 @@ struct Discovery {
             match = candidate
             break
         }
+        if match == nil || ruleSet.recognizers[match!].resourceType == "*" {
+            checkUnknownType(resourceType, &context)
+        }
         // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
         // summary lists it as a type without rules of its own.
         result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: match.map { ruleSet.recognizable[$0] },
                                          isFallback: match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false))
+    }
+
+    /// A `resource_type` that no pack checks and that is no type of the NSX model, but close to
+    /// one: a typo, and the object goes unchecked (`nsx/unknown-resource-type`).
+    func checkUnknownType(_ resourceType: Int, _ context: inout CheckContext) {
+        let doc = context.doc
+        let names = NSXTypeNames.shared
+        if names.table.index(of: resourceType, in: doc) != nil { return }
+        let name = doc.string(resourceType)
+        guard !ruleSet.kindNames.contains(name), let meant = names.closest(to: name) else { return }
+        context.report("nsx/unknown-resource-type",
+                       "\(context.describe(resourceType)) is no NSX resource_type, so this object was not checked; did you mean '\(meant)'?",
+                       at: resourceType)
     }
 
     /// The common case of the path-id check decided on the bytes: both plain ASCII (where a
@@ -249,7 +270,7 @@ struct Discovery {
 
     func discoverBare(_ node: Int, _ doc: JSONDocument, _ result: inout DiscoveryResult) {
         if let kind {
-            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.types[kind]))
+            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.types[kind], isBare: true))
             return
         }
         let type = ruleSet.recognizable.first { type in
@@ -257,13 +278,14 @@ struct Discovery {
             guard !(r.hasAll.isEmpty && r.hasAny.isEmpty) else { return false }
             return fieldsMatch(r, node, doc)
         }
-        if let type { result.resources.append(Resource(node: node, typeName: type.name, type: type)) }
+        if let type { result.resources.append(Resource(node: node, typeName: type.assumes ?? type.name, type: type, isBare: true, isAssumed: true)) }
     }
 
     func fieldsMatch(_ r: Recognizer, _ node: Int, _ doc: JSONDocument) -> Bool {
         r.hasAll.allSatisfy { doc.member(node, $0) != nil }
             && (r.hasAny.isEmpty || r.hasAny.contains { doc.member(node, $0) != nil })
             && !r.hasNone.contains { doc.member(node, $0) != nil }
+            && !(r.unless.map { CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet).holds($0, on: node) } ?? false)
     }
 
     /// An NSX list (a GET of a collection): was it exported whole?

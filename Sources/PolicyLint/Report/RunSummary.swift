@@ -30,6 +30,7 @@ public struct RunResult: Sendable {
 
     public var checkedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.checkedTypes, uniquingKeysWith: +) } }
     public var uncheckedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.uncheckedTypes, uniquingKeysWith: +) } }
+    public var assumedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.assumedTypes, uniquingKeysWith: +) } }
 }
 
 /// The current version, shown by `--version` and written into SARIF.

@@ -51,6 +51,8 @@ public struct TextReporter {
         }
         let checked = run.checkedTypes, unchecked = run.uncheckedTypes
         if !checked.isEmpty { out += "checked: \(list(checked))\n" }
+        let assumed = run.assumedTypes
+        if !assumed.isEmpty { out += "assumed from their fields (no resource_type): \(list(assumed)); --kind or the configuration's kinds name the type\n" }
         if !unchecked.isEmpty { out += "no rules for: \(list(unchecked))\n" }
         if !run.skippedFiles.isEmpty {
             let n = run.skippedFiles.count

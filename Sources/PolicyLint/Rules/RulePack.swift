@@ -82,6 +82,7 @@ public struct TypeSpec: Sendable {
         var required: [String]
         var conditions: [Condition]
         var pack: String
+        var assumes: String?
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -93,6 +94,7 @@ public struct TypeSpec: Sendable {
         func copy() -> Storage {
             let copy = Storage(name: name, recognize: recognize, include: include, closed: closed, fields: fields,
                                fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
+            copy.assumes = assumes
             copy.fieldTable = fieldTable
             return copy
         }
@@ -123,6 +125,9 @@ public struct TypeSpec: Sendable {
     public var required: [String] { get { storage.required } set { unique.required = newValue } }
     public var conditions: [Condition] { get { storage.conditions } set { unique.conditions = newValue } }
     public var pack: String { get { storage.pack } set { unique.pack = newValue } }
+    /// For a type that recognises bare bodies by their fields: the type such a body is taken to
+    /// be (`SecurityPolicy` for a PUT body without `resource_type`), named in the summary.
+    public var assumes: String? { get { storage.assumes } set { unique.assumes = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }
@@ -238,14 +243,20 @@ public struct Recognizer: Sendable {
     public var hasAll: [String]
     public var hasAny: [String]
     public var hasNone: [String]
+    /// Not recognised when this holds (a policy body whose category is a gateway category is
+    /// no SecurityPolicy).
+    public var unless: Predicate?
     /// `hrefPattern`, compiled once on first use.
     var hrefMatcher: PatternMatcher?
 
     /// More specific recognisers win when several match.
     var specificity: Int {
         (resourceType == "*" ? 0 : resourceType != nil ? 10 : 0) + (hrefPattern != nil ? 10 : 0)
-            + hasAll.count + hasAny.count + hasNone.count
+            + hasAll.count + hasAny.count + hasNone.count + (unless == nil ? 0 : 1)
     }
+
+    /// Whether it looks at an object's fields at all (most NSX ones need only the resource_type).
+    var readsFields: Bool { !(hasAll.isEmpty && hasAny.isEmpty && hasNone.isEmpty) || unless != nil }
 }
 
 public enum JSONType: String, Sendable, CaseIterable {

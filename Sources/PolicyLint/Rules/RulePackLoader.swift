@@ -147,17 +147,18 @@ public enum RulePackLoader {
     }
 
     static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
-        let o = try r.object(node, allowed: ["name", "description", "recognize", "include", "closed", "fields", "required", "conditions"], what: "a type")
+        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions"], what: "a type")
         guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
         var recognizer: Recognizer?
         if let rn = o["recognize"] {
-            let ro = try r.object(rn, allowed: ["resource_type", "href", "hasAll", "hasAny", "hasNone"], what: "recognize")
+            let ro = try r.object(rn, allowed: ["resource_type", "href", "hasAll", "hasAny", "hasNone", "unless"], what: "recognize")
             let href = try ro["href"].map { try r.string($0, "href") }
             if let href, r.compilesPatterns, (try? Regex(href)) == nil { throw r.fail(ro["href"]!, "href is not a valid regular expression") }
             recognizer = Recognizer(resourceType: try ro["resource_type"].map { try r.string($0, "resource_type") }, hrefPattern: href,
                                     hasAll: try ro["hasAll"].map { try r.strings($0, "hasAll") } ?? [],
                                     hasAny: try ro["hasAny"].map { try r.strings($0, "hasAny") } ?? [],
                                     hasNone: try ro["hasNone"].map { try r.strings($0, "hasNone") } ?? [],
+                                    unless: try ro["unless"].map { try predicate($0, r) },
                                     hrefMatcher: try href.map { try PatternMatcher($0, compileNow: false) })
         }
         var fields: [String: FieldSpec] = [:]
@@ -170,13 +171,20 @@ public enum RulePackLoader {
                 order.append(name)
             }
         }
-        return TypeSpec(name: try r.string(n, "name"), recognize: recognizer,
-                        include: try o["include"].map { try r.strings($0, "include") } ?? [],
-                        closed: try o["closed"].map { try r.bool($0, "closed") } ?? false,
-                        fields: fields, fieldOrder: order,
-                        required: try o["required"].map { try r.strings($0, "required") } ?? [],
-                        conditions: try o["conditions"].map { try r.array($0, "conditions").map { try condition($0, r) } } ?? [],
-                        pack: pack)
+        var type = TypeSpec(name: try r.string(n, "name"), recognize: recognizer,
+                            include: try o["include"].map { try r.strings($0, "include") } ?? [],
+                            closed: try o["closed"].map { try r.bool($0, "closed") } ?? false,
+                            fields: fields, fieldOrder: order,
+                            required: try o["required"].map { try r.strings($0, "required") } ?? [],
+                            conditions: try o["conditions"].map { try r.array($0, "conditions").map { try condition($0, r) } } ?? [],
+                            pack: pack)
+        if let a = o["assumes"] {
+            guard let recognizer, recognizer.resourceType == nil, recognizer.hrefPattern == nil, !(recognizer.hasAll.isEmpty && recognizer.hasAny.isEmpty) else {
+                throw r.fail(a, "\"assumes\" is for a type that recognises bare bodies by their fields (recognize with hasAll or hasAny, no resource_type or href)")
+            }
+            type.assumes = try r.string(a, "assumes")
+        }
+        return type
     }
 
     static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",

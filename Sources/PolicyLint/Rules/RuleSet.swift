@@ -21,6 +21,9 @@ public struct RuleSet: Sendable {
     /// `nsxCandidates` by the bytes of a `resource_type` (its lists in `nsxCandidateLists`).
     private(set) var nsxCandidateNames = NameTable([])
     private(set) var nsxCandidateLists: [[Int]] = []
+    /// The types `--kind` and the configuration's `kinds` may name for a bare body: the SPS
+    /// policy kinds and the NSX types the packs declare, sorted.
+    public private(set) var kindNames: [String] = []
     /// Keys whose values are credentials: never printed, masked in excerpts.
     public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
                                                        "access_token", "refresh_token", "private_key", "passphrase"]
@@ -101,7 +104,18 @@ public struct RuleSet: Sendable {
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
         recognizers = recognizable.map { $0.recognize! }
-        recognizerReadsFields = recognizers.map { !($0.hasAll.isEmpty && $0.hasAny.isEmpty && $0.hasNone.isEmpty) }
+        recognizerReadsFields = recognizers.map(\.readsFields)
+        for type in recognizable {
+            if let assumed = type.assumes, types[assumed] == nil {
+                throw ConfigurationError(file: type.pack, message: "type '\(type.name)' assumes type '\(assumed)', which no pack declares")
+            }
+        }
+        kindNames = Set(recognizable.compactMap { type -> String? in
+            guard let r = type.recognize else { return nil }
+            if r.hrefPattern != nil { return type.name }
+            if let name = r.resourceType { return name != "*" && types[name] != nil ? name : nil }
+            return type.assumes ?? type.name
+        }).sorted()
         memberTypes = [:]
         for type in types.values {
             for field in type.fields.values {

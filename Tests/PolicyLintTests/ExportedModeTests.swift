@@ -1,0 +1,37 @@
+import Testing
+@testable import PolicyLint
+
+/// A GET response edited and sent back as a PUT body is the most common mistake: with --mode
+/// auto its read-only fields are still visible, as one note per document.
+@Suite("Read-only fields in an exported document")
+struct ExportedModeTests {
+    static let body = Array("""
+    {
+      "resource_type": "SecurityPolicy",
+      "id": "web",
+      "_create_time": 1700000000000,
+      "path": "/infra/domains/default/security-policies/web",
+      "rules": [{"action": "ALLOW", "_create_user": "admin", "rule_id": 1}],
+      "_revision": 2
+    }
+    """.utf8)
+
+    static func findings(_ mode: DocumentMode?) -> [String] {
+        Linter(ruleSet: builtInRules, options: LintOptions(mode: mode)).lint(file: "web.json", bytes: body).findings
+            .map { "\($0.start.line):\($0.start.column) \($0.level.rawValue) \($0.ruleID)" }
+    }
+
+    @Test func autoModeNotesTheReadOnlyFieldsOnce() throws {
+        #expect(Self.findings(nil) == ["4:3 note export/readonly-fields"])
+        let note = try #require(Linter(ruleSet: builtInRules).lint(file: "web.json", bytes: Self.body).findings.first)
+        #expect(note.message.hasPrefix("this document carries 3 read-only fields that NSX sets itself (_create_time, path, _create_user)"))
+        #expect(note.message.contains("'policylint fix --in-place' removes them (keeping _revision)"))
+    }
+
+    @Test func anExportNamedAsSuchHasNoNote() { #expect(Self.findings(.exported).isEmpty) }
+
+    @Test func anAuthoredBodyReportsEachField() {
+        #expect(Self.findings(.authored) == ["4:3 warning schema/readonly-field", "5:3 warning schema/readonly-field",
+                                             "6:33 warning schema/readonly-field"])
+    }
+}
