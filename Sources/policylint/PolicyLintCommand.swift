@@ -229,8 +229,11 @@ struct PolicyLintCommand {
         // under, so that a named directory holding no JSON file is known.
         struct Input { var path: String; var explicit: Bool; var origin: Int }
         var unreadable: [String] = []
-        var visitedDirectories: Set<String> = []
-        var namedDirectories: Set<Int> = [], revisitedDirectories: Set<Int> = []
+        // Each directory (by its real path) with the named path it was first walked under, and the
+        // named paths whose walk met a directory another one had walked: they share its files.
+        var visitedDirectories: [String: Int] = [:]
+        var sharedDirectories: [Int: Set<Int>] = [:]
+        var namedDirectories: Set<Int> = [], unreadableDirectories: Set<Int> = []
         func collect(_ path: String, explicit: Bool, origin: Int, into inputs: inout [Input]) {
             if path == "-" { inputs.append(Input(path: path, explicit: true, origin: origin)); return }
             var status = stat()
@@ -254,14 +257,16 @@ struct PolicyLintCommand {
                 return
             }
             if explicit { namedDirectories.insert(origin) }
-            guard visitedDirectories.insert(realPath(path)).inserted else {
-                if explicit { revisitedDirectories.insert(origin) }  // its files came with another path
+            let real = realPath(path)
+            if let first = visitedDirectories[real] {
+                if first != origin { sharedDirectories[origin, default: []].insert(first) }
                 return
             }
+            visitedDirectories[real] = origin
             let entries: [String]
             do { entries = try directoryEntries(path) } catch {
                 unreadable.append(path)
-                if explicit { revisitedDirectories.insert(origin) }  // said here, not again as empty
+                if explicit { unreadableDirectories.insert(origin) }  // said here, not again as empty
                 writeStandardError("policylint: \(terminalSafe(path)): cannot read the directory: \(error.reason)\n")
                 return
             }
@@ -286,7 +291,7 @@ struct PolicyLintCommand {
         // --context: walked like the inputs, read for the bundle only. A file that is also an
         // input is read once, as the input.
         var context: [Input] = []
-        visitedDirectories = []
+        visitedDirectories = [:]
         for path in arguments.contextPaths {
             if path == "-" { fail("--context reads files and directories, not standard input ('-')") }
             collect(path, explicit: true, origin: -1, into: &context)
@@ -400,9 +405,13 @@ struct PolicyLintCommand {
         }
         // No input, no green: a named directory without a JSON file to check is a mistake (a
         // wrong folder, a typo), not a clean run.
-        let empty = arguments.paths.indices.filter { namedDirectories.contains($0) && !revisitedDirectories.contains($0) && !foundUnder.contains($0) }
+        let empty = arguments.paths.indices.filter { i in
+            namedDirectories.contains(i) && !unreadableDirectories.contains(i) && !foundUnder.contains(i)
+                && !(sharedDirectories[i] ?? []).contains(where: foundUnder.contains)
+        }
         if !empty.isEmpty {
-            let list = empty.map { terminalSafe(arguments.paths[$0]) }.joined(separator: ", ")
+            var listed: Set<String> = []
+            let list = empty.map { arguments.paths[$0] }.filter { listed.insert($0).inserted }.map(terminalSafe).joined(separator: ", ")
             writeStandardError("policylint: no JSON file to check in \(list) (directories are searched for *.json files; hidden files and folders are skipped)\n")
             if readable.isEmpty { exit(2) }
             unreadable.append(contentsOf: empty.map { arguments.paths[$0] })

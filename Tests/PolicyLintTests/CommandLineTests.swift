@@ -97,6 +97,11 @@ struct CommandLineTests {
         let withOthers = try CLI.run(["empty", "configs"], in: folder.url)
         #expect(withOthers.status == 2, "a named folder that holds nothing is a mistake even beside others")
         #expect(withOthers.stdout.contains("0 errors, 0 warnings, 0 notes in 1 file"), "the others are still checked")
+        // A folder whose JSON files came with another named path is not empty.
+        let nested = try CLI.run(["configs", "."], in: folder.url)
+        #expect(nested.status == 0)
+        #expect(nested.stderr.isEmpty)
+        #expect(try CLI.run(["empty", "empty"], in: folder.url).stderr.contains("no JSON file to check in empty ("))
     }
 
     @Test func upperCaseJSONFilesAreFoundInADirectory() throws {
