@@ -82,6 +82,15 @@ struct CommandLineTests {
         let config = try CLI.run(["--config", "sub", "a.json"], in: folder.url)
         #expect(config.status == 2)
         #expect(config.stderr == "policylint: cannot read the configuration sub: Is a directory\n")
+        let rules = try CLI.run(["--rules", "nowhere", "a.json"], in: folder.url)
+        #expect(rules.status == 2)
+        #expect(rules.stderr == "policylint: cannot read the rule pack directory nowhere: No such file or directory\n")
+        let readBaseline = try CLI.run(["--baseline", "sub", "a.json"], in: folder.url)
+        #expect(readBaseline.status == 2)
+        #expect(readBaseline.stderr == "policylint: cannot read the baseline sub: Is a directory\n")
+        let input = try CLI.run(["a.json", "sub/b.json/"], in: folder.url)
+        #expect(input.status == 2)
+        #expect(input.stderr == "policylint: sub/b.json/: Not a directory\n")
         #expect(try folder.read("a.json") == Self.bad, "an input is never written")
     }
 
