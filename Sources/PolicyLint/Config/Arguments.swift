@@ -168,44 +168,44 @@ public struct Arguments: Sendable, Equatable {
     }
 
     public static var help: String {
-    func formatList(_ command: Command) -> String { formats(for: command).map(\.rawValue).joined(separator: "|") }
-    return """
-    policylint: lint NSX-T and One Identity SPS JSON configuration.
+        func formatList(_ command: Command) -> String { formats(for: command).map(\.rawValue).joined(separator: "|") }
+        return """
+        policylint: lint NSX-T and One Identity SPS JSON configuration.
 
-    Usage:
-      policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
-      policylint rules [--format \(formatList(.rules))]
-      policylint explain <rule-id>
-      policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
-                                               case of enum values: turns an export into a PUT body
-      policylint --version | --help | help
+        Usage:
+          policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
+          policylint rules [--format \(formatList(.rules))]
+          policylint explain <rule-id>
+          policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
+                                                   case of enum values: turns an export into a PUT body
+          policylint --version | --help | help
 
-    Options may come before the command. A file named like a command is linted as ./help or after --.
+        Options may come before the command. A file named like a command is linted as ./help or after --.
 
-    Options:
-      --format \(formatList(.lint))   output format (default text)
-      --output FILE                      write the report to FILE instead of standard output
-      --sarif FILE                       also write SARIF to FILE
-      --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
-      --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
-      --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
-      --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
-      --rules DIR                        load extra rule packs from DIR (repeatable)
-      --strict-refs                      references into collections absent from the run become notes
-      --stdin-filename NAME              the name to report for -
-      --context PATH                     read PATH (a file or directory, repeatable) for references and
-                                         duplicates, but report findings only for the paths named
-      --config FILE                      configuration (default: the nearest .policylint.json upward
-                                         from the linted files, else from the working directory)
-      --baseline FILE                    report only findings the baseline does not hold
-      --write-baseline FILE              write the current findings as a baseline
-      --baseline-strict                  also fail when baselined findings are gone
-      --show-suppressed                  show findings the configuration suppresses (text, json, junit)
-      --omit-suppressed                  leave suppressed findings out of SARIF
+        Options:
+          --format \(formatList(.lint))   output format (default text)
+          --output FILE                      write the report to FILE instead of standard output
+          --sarif FILE                       also write SARIF to FILE
+          --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
+          --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
+          --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
+          --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
+          --rules DIR                        load extra rule packs from DIR (repeatable)
+          --strict-refs                      references into collections absent from the run become notes
+          --stdin-filename NAME              the name to report for -
+          --context PATH                     read PATH (a file or directory, repeatable) for references and
+                                             duplicates, but report findings only for the paths named
+          --config FILE                      configuration (default: the nearest .policylint.json upward
+                                             from the linted files, else from the working directory)
+          --baseline FILE                    report only findings the baseline does not hold
+          --write-baseline FILE              write the current findings as a baseline
+          --baseline-strict                  also fail when baselined findings are gone
+          --show-suppressed                  show findings the configuration suppresses (text, json, junit)
+          --omit-suppressed                  leave suppressed findings out of SARIF
 
-    Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
-    2 usage error, unreadable path or a directory with no JSON file, broken rule pack or configuration.
-    """
+        Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
+        2 usage error, unreadable path or a directory with no JSON file, broken rule pack or configuration.
+        """
     }
 }
 
