@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks .pre-commit-hooks.yaml with a real pre-commit (from PyPI): in a throw-away git repository
 # holding one bad and one good config, `pre-commit run` must fail on the bad one and pass on the
-# good one. Exit status 0 only when both hold.
+# good one; a staged file that references a group defined in a committed, unchanged file must
+# pass (the hook reads the repository as --context), and one that references a group defined
+# nowhere must fail. Exit status 0 only when all hold.
 #
 # pre-commit clones the hook repository at a commit, so it sees only committed state: by default
 # this checks this checkout's HEAD (git rev-parse HEAD), not your uncommitted edits. With
@@ -89,6 +91,25 @@ repos:
 EOF
 git_ add -A
 
+# A group defined in a committed file that the next commit does not touch.
+cat > groups.json <<'EOF'
+{"results": [{"resource_type": "Group", "id": "web", "path": "/infra/domains/default/groups/web"}], "result_count": 1}
+EOF
+git_ add groups.json .pre-commit-config.yaml
+git_ commit -q --no-verify -m "groups"
+# Staged: a policy that defines a group of its own and uses it and the committed one (or a typo).
+policy() {
+    cat <<EOF
+[{"resource_type": "Group", "id": "app-$1", "path": "/infra/domains/default/groups/app-$1"},
+ {"resource_type": "SecurityPolicy", "id": "p", "category": "Application", "rules": [
+  {"action": "ALLOW", "sequence_number": 1, "source_groups": ["/infra/domains/default/groups/$1"],
+   "destination_groups": ["/infra/domains/default/groups/app-$1"]}]}]
+EOF
+}
+policy web > policy.json
+policy webb > policy-typo.json
+git_ add -A
+
 status=0
 echo
 echo "== pre-commit run --files bad.json (must fail; the first run builds policylint in release mode)"
@@ -105,5 +126,21 @@ if "$pre_commit" run --files good.json; then
 else
     echo "FAIL: the hook failed on good.json"
     status=1
+fi
+echo
+echo "== pre-commit run --files policy.json (must pass: its group 'web' is defined in the committed groups.json)"
+if "$pre_commit" run --files policy.json; then
+    echo "ok: the hook passed on policy.json"
+else
+    echo "FAIL: the hook failed on policy.json: the committed groups.json was not read as context"
+    status=1
+fi
+echo
+echo "== pre-commit run --files policy-typo.json (must fail: group 'webb' is defined nowhere)"
+if "$pre_commit" run --files policy-typo.json; then
+    echo "FAIL: the hook passed on policy-typo.json"
+    status=1
+else
+    echo "ok: the hook failed on policy-typo.json"
 fi
 exit $status

@@ -42,6 +42,9 @@ public struct FileReport: Sendable {
     public var uncheckedTypes: [String: Int]
     /// Of the checked objects, the bare bodies whose type was assumed from their fields.
     public var assumedTypes: [String: Int] = [:]
+    /// The file holds no NSX object, SPS object or known configuration body (what
+    /// `discovery/unknown-document` reports): a walk leaves such a file out as not a config.
+    public var holdsNoObject = false
 }
 
 /// The engine: bytes → parse → discover → check → findings. Pure; it never prints.
@@ -64,16 +67,21 @@ public struct Linter: Sendable {
     /// 2. the discovered objects are checked in slices while one index over every file's facts
     ///    resolves references and finds duplicates across files;
     /// 3. each file's issues are placed (level, pointer, position, excerpt).
+    /// `context` files (`--context`) join the bundle, so references into them resolve and
+    /// duplicates with them are found, but they are not checked and get no report: the reports
+    /// are `files`' alone, in their order. They come first in the bundle, so a duplicate between
+    /// a context file and a named one is reported on the named one (the later definition).
     /// `progress` is called (from any thread) with the byte count of each file once scanned.
-    public func lint(bundle files: [(name: String, bytes: [UInt8])], progress: (@Sendable (Int) -> Void)? = nil) -> [FileReport] {
-        let scans = ParallelMap.map(files) { file in
+    public func lint(bundle files: [(name: String, bytes: [UInt8])], context: [(name: String, bytes: [UInt8])] = [],
+                     progress: (@Sendable (Int) -> Void)? = nil) -> [FileReport] {
+        let scans = ParallelMap.map(context + files) { file in
             defer { progress?(file.bytes.count) }
             return scan(file: file.name, bytes: file.bytes)
         }
         options.phaseObserver?("scan")
 
         var tasks: [CheckTask] = [.bundleIndex]
-        for (f, scan) in scans.enumerated() {
+        for (f, scan) in scans.enumerated() where f >= context.count {
             let slices = Self.pieces(scan.discovered.resources.count, count: pieceCount(scan.doc))
             for (i, slice) in slices.enumerated() {
                 tasks.append(.resources(file: f, slice, andDocumentChecks: i == slices.count - 1))
@@ -98,13 +106,14 @@ public struct Linter: Sendable {
                 checks[f].unchecked.merge(part.unchecked, uniquingKeysWith: +)
                 checks[f].assumed.merge(part.assumed, uniquingKeysWith: +)
                 checks[f].readOnlyFields.merge(part.readOnlyFields)
+                checks[f].holdsNoObject = checks[f].holdsNoObject || part.holdsNoObject
             }
         }
         // A document taken for an export by its server fields: if it is in fact a body about to
         // be sent back (seed 001's warning), its read-only fields are the mistake. One note says
         // so, rather than one per field of every object of a large export.
         if options.mode == nil {
-            for (f, scan) in scans.enumerated() where scan.mode == .exported {
+            for (f, scan) in scans.enumerated() where f >= context.count && scan.mode == .exported {
                 let tally = checks[f].readOnlyFields
                 guard let first = tally.first else { continue }
                 let more = tally.count > tally.names.count ? ", …" : ""
@@ -116,9 +125,10 @@ public struct Linter: Sendable {
         }
         options.phaseObserver?("check")
 
-        let reports = ParallelMap.map(Array(scans.enumerated())) { f, scan in
+        let reports = ParallelMap.map(Array(scans.enumerated().dropFirst(context.count))) { f, scan in
             var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
-                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, assumedTypes: checks[f].assumed)
+                                    checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, assumedTypes: checks[f].assumed,
+                                    holdsNoObject: checks[f].holdsNoObject)
             report.findings = place(scan.issues + checks[f].issues + crossFile[f, default: []], doc: scan.doc, file: scan.file,
                                     secretRanges: scan.discovered.secretRanges)
             return report
@@ -207,6 +217,7 @@ public struct Linter: Sendable {
             var unchecked: [String: Int] = [:]
             var assumed: [String: Int] = [:]
             var readOnlyFields = ReadOnlyTally()
+            var holdsNoObject = false
         }
         case bundle([Int: [Issue]])
         case checks(file: Int, Checks)
@@ -253,6 +264,7 @@ public struct Linter: Sendable {
             for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
             for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
             if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
+                outcome.holdsNoObject = true
                 let hint = scan.kind == nil ? "; for a bare body, name its type with --kind (e.g. SecurityPolicy, sps.audit_policy)" : ""
                 context.report("discovery/unknown-document",
                                "no rules apply to this document: it holds no NSX object, SPS object or known configuration body that the rule packs check\(hint)",

@@ -30,22 +30,30 @@ let phaseTimes: (@Sendable (String) -> Void)? = {
     }
 }()
 
+/// Why a path could not be read: the operating system's reason (`strerror`), such as
+/// "Permission denied" or "Is a directory", so a message says more than "cannot read".
+struct ReadError: Error {
+    var reason: String
+    init(code: Int32) { reason = String(cString: strerror(code)) }
+}
+
 /// A whole file, read straight into the array the engine keeps: FileManager's Data and then a
 /// copy into [UInt8] held the file twice (the peak memory of a large export) and copied it once
-/// more. nil when the file cannot be opened or read (a directory, no permission).
-func readFile(_ path: String) -> [UInt8]? {
+/// more. Throws the reason when the file cannot be opened or read (a directory, no permission).
+func readFile(_ path: String) throws(ReadError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
+    guard fd >= 0 else { throw ReadError(code: errno) }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { return nil }
-    var failed = false
+    guard fstat(fd, &info) == 0 else { throw ReadError(code: errno) }
+    guard info.st_mode & S_IFMT != S_IFDIR else { throw ReadError(code: EISDIR) }
+    var failed: Int32 = 0
     /// Reads into `buffer` until it is full or the file ends; the count read.
     func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var count = 0
         while count < buffer.count {
             let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
-            if n < 0 { if errno == EINTR { continue }; failed = true; break }
+            if n < 0 { if errno == EINTR { continue }; failed = errno; break }
             if n == 0 { break }
             count += n
         }
@@ -66,16 +74,36 @@ func readFile(_ path: String) -> [UInt8]? {
         }
         count = fill(buffer)
     }
-    if failed { return nil }
+    if failed != 0 { throw ReadError(code: failed) }
     if bytes.count < capacity { return bytes }
     // The file grew (or reports no size, like a pipe): read on in chunks.
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
         let n = chunk.withUnsafeMutableBufferPointer { fill($0) }
-        if failed { return nil }
+        if failed != 0 { throw ReadError(code: failed) }
         bytes.append(contentsOf: chunk[0..<n])
         if n < chunk.count { return bytes }
     }
+}
+
+/// The names in a directory (without `.` and `..`), or the reason it cannot be read.
+func directoryEntries(_ path: String) throws(ReadError) -> [String] {
+    guard let directory = opendir(path) else { throw ReadError(code: errno) }
+    defer { closedir(directory) }
+    var names: [String] = []
+    errno = 0
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    if errno != 0 { throw ReadError(code: errno) }
+    return names
+}
+
+/// Whether a name found in a directory is a JSON file: `*.json` in any case (`EXPORT.JSON` is a
+/// JSON file too; appliances and Windows tools write upper-case names).
+func hasJSONExtension(_ name: String) -> Bool {
+    name.utf8.count > 5 && name.suffix(5).lowercased() == ".json"
 }
 
 /// Fills `buffer` from the start of the file with one `pread` loop per core; false when any
@@ -154,13 +182,14 @@ struct PolicyLintCommand {
             var packs = try RuleSet.builtInPacks()
             for directory in arguments.ruleDirectories {
                 let names: [String]
-                do { names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted() } catch {
-                    fail("cannot read rule pack directory \(directory)")
+                do { names = try directoryEntries(directory).filter { $0.hasSuffix(".json") }.sorted() } catch {
+                    fail("cannot read the rule pack directory \(directory): \(error.reason)")
                 }
                 for name in names {
                     let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-                    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read rule pack \(path)") }
-                    packs.append(try RulePackLoader.load(file: path, bytes: [UInt8](data)))
+                    let bytes: [UInt8]
+                    do { bytes = try readFile(path) } catch { fail("cannot read the rule pack \(path): \(error.reason)") }
+                    packs.append(try RulePackLoader.load(file: path, bytes: bytes))
                 }
             }
             ruleSet = try RuleSet(packs: packs)
@@ -195,41 +224,54 @@ struct PolicyLintCommand {
             break
         }
 
-        // Collect the files: directories recurse into *.json (hidden folders skipped), symlink loops
-        // are visited once.
-        var inputs: [String] = []
+        // Collect the files: directories recurse into JSON files (hidden files and folders
+        // skipped), symlink loops are visited once. `origin`: the named path a file was found
+        // under, so that a named directory holding no JSON file is known.
+        struct Input { var path: String; var explicit: Bool; var origin: Int }
         var unreadable: [String] = []
-        var visitedDirectories: Set<String> = []
-        func collect(_ path: String, explicit: Bool) {
-            if path == "-" { inputs.append(path); return }
-            var isDirectory: Bool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        // Each directory (by its real path) with the named path it was first walked under, and the
+        // named paths whose walk met a directory another one had walked: they share its files.
+        var visitedDirectories: [String: Int] = [:]
+        var sharedDirectories: [Int: Set<Int>] = [:]
+        var namedDirectories: Set<Int> = [], unreadableDirectories: Set<Int> = []
+        func collect(_ path: String, explicit: Bool, origin: Int, into inputs: inout [Input]) {
+            if path == "-" { inputs.append(Input(path: path, explicit: true, origin: origin)); return }
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                let code = errno
                 // Found inside a directory, a broken or looping symbolic link matters only if
-                // it would have been linted: like any other entry, only a *.json one.
-                if !explicit && !path.hasSuffix(".json") { return }
+                // it would have been linted: like any other entry, only a JSON one.
+                if !explicit && !hasJSONExtension(path) { return }
                 unreadable.append(path)
-                var status = stat()
-                var reason = "no such file or directory"
-                if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK && stat(path, &status) != 0 {
+                var reason = code == ENOENT ? "no such file or directory" : String(cString: strerror(code))
+                var link = stat()
+                if lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK {
                     // ENOENT: it points at nothing; ELOOP: it points (in the end) at itself.
-                    reason = "a symbolic link that leads nowhere (\(String(cString: strerror(errno))))"
+                    reason = "a symbolic link that leads nowhere (\(String(cString: strerror(code))))"
                 }
                 writeStandardError("policylint: \(terminalSafe(path)): \(reason)\n")
                 return
             }
-            guard isDirectory else {
-                if explicit || path.hasSuffix(".json") { inputs.append(path) }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                if explicit || hasJSONExtension(path) { inputs.append(Input(path: path, explicit: explicit, origin: origin)) }
                 return
             }
-            let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { _ in realPath(path) } ?? realPath(path)
-            guard visitedDirectories.insert(resolved).inserted else { return }
-            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            if explicit { namedDirectories.insert(origin) }
+            let real = realPath(path)
+            if let first = visitedDirectories[real] {
+                if first != origin { sharedDirectories[origin, default: []].insert(first) }
+                return
+            }
+            visitedDirectories[real] = origin
+            let entries: [String]
+            do { entries = try directoryEntries(path) } catch {
                 unreadable.append(path)
-                writeStandardError("policylint: \(terminalSafe(path)): cannot read the directory\n")
+                if explicit { unreadableDirectories.insert(origin) }  // said here, not again as empty
+                writeStandardError("policylint: \(terminalSafe(path)): cannot read the directory: \(error.reason)\n")
                 return
             }
             for entry in entries.sorted() where !entry.hasPrefix(".") {
-                collect(path.hasSuffix("/") ? path + entry : path + "/" + entry, explicit: false)
+                collect(path.hasSuffix("/") ? path + entry : path + "/" + entry, explicit: false, origin: origin, into: &inputs)
             }
         }
         func realPath(_ path: String) -> String {
@@ -237,7 +279,27 @@ struct PolicyLintCommand {
             defer { free(resolved) }
             return String(cString: resolved)
         }
-        for path in arguments.paths { collect(path, explicit: true) }
+        var named: [Input] = []
+        for (i, path) in arguments.paths.enumerated() {
+            // policylint's own configuration is not an appliance's (a walk skips it as hidden).
+            if path != "-" && path.split(separator: "/").last == Substring(Configuration.fileName) {
+                writeStandardError("policylint: \(terminalSafe(path)): skipped: policylint's own configuration, not an appliance's\n")
+                continue
+            }
+            collect(path, explicit: true, origin: i, into: &named)
+        }
+        // --context: walked like the inputs, read for the bundle only. A file that is also an
+        // input is read once, as the input.
+        var context: [Input] = []
+        visitedDirectories = [:]
+        for path in arguments.contextPaths {
+            if path == "-" { fail("--context reads files and directories, not standard input ('-')") }
+            collect(path, explicit: true, origin: -1, into: &context)
+        }
+        if !context.isEmpty {
+            var seen = Set(named.filter { $0.path != "-" }.map { realPath($0.path) })
+            context.removeAll { !seen.insert(realPath($0.path)).inserted }
+        }
 
         /// Display name: the path as given, without a leading "./".
         func displayName(_ path: String) -> String {
@@ -245,23 +307,26 @@ struct PolicyLintCommand {
             return path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         }
 
-        @Sendable func readAll(_ path: String) -> [UInt8]? {
+        @Sendable func readAll(_ path: String) -> Result<[UInt8], ReadError> {
             if path == "-" {
                 var bytes: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 65536)
                 while true {
                     let n = read(0, &buffer, buffer.count)
-                    if n <= 0 { break }
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { return .failure(ReadError(code: errno)) }
+                    if n == 0 { break }
                     bytes.append(contentsOf: buffer[0..<n])
                 }
-                return bytes
+                return .success(bytes)
             }
-            return readFile(path)
+            return Result { () throws(ReadError) in try readFile(path) }
         }
 
-        // The configuration: --config FILE, or the nearest .policylint.json from here upward.
-        // Globs and baseline paths are relative to their file's folder, resolved like the
-        // working directory (physical paths), so both sides compare.
+        // The configuration: --config FILE, or the nearest .policylint.json upward from the
+        // folder the linted paths share (else from the working directory). Globs and baseline
+        // paths are relative to their file's folder, resolved like the working directory
+        // (physical paths), so both sides compare.
         let workingDirectory = FileManager.default.currentDirectoryPath
         func realFolder(of path: String) -> String {
             realPath(ProjectPath.folder(of: ProjectPath.absolute(path, workingDirectory: workingDirectory)))
@@ -270,21 +335,23 @@ struct PolicyLintCommand {
             var isDirectory = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory
         }
+        func isDirectory(_ path: String) -> Bool {
+            var isDirectory = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory
+        }
         var configuration: Configuration?
-        if let found = arguments.configFile.map({ (path: $0, shown: $0) }) ?? Configuration.search(from: workingDirectory, exists: isFile) {
-            guard let data = FileManager.default.contents(atPath: found.path) else { fail("cannot read the configuration \(found.shown)") }
+        if let found = arguments.configFile.map({ (path: $0, shown: $0) })
+            ?? Configuration.search(for: arguments.paths, workingDirectory: workingDirectory, isDirectory: isDirectory, exists: isFile) {
+            let bytes: [UInt8]
+            do { bytes = try readFile(found.path) } catch { fail("cannot read the configuration \(found.shown): \(error.reason)") }
             do {
-                configuration = try Configuration.load(file: found.shown, folder: realFolder(of: found.path), bytes: [UInt8](data), ruleSet: ruleSet)
+                configuration = try Configuration.load(file: found.shown, folder: realFolder(of: found.path), bytes: bytes, ruleSet: ruleSet)
             } catch let error as ConfigurationError {
                 fail("broken configuration: \(error.description)")
             } catch {
                 fail("broken configuration: \(error)")
             }
         }
-
-        // Lint on every core; results keep the input order.
-        let paths = inputs
-        let names = paths.map(displayName)
 
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
@@ -294,28 +361,78 @@ struct PolicyLintCommand {
         }
         if let configuration {
             // The command line wins: --kind names every file's kind, --tls-profile the profile.
-            configuration.configure(&options, files: arguments.kind == nil ? names : [], workingDirectory: workingDirectory)
+            let files = (named + context).map { displayName($0.path) }
+            configuration.configure(&options, files: arguments.kind == nil ? files : [], workingDirectory: workingDirectory)
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
         }
         options.phaseObserver = phaseTimes
         options.freesDocuments = false  // the process ends after this run
         let linter = Linter(ruleSet: ruleSet, options: options)
 
+        // Read on every core; results keep the input order.
         phaseTimes?("set-up")
-        let contents = ParallelMap.map(paths, readAll)  // read on every core
+        let all = named + context
+        let contents = ParallelMap.map(all.map(\.path), readAll)
         phaseTimes?("read")
         var readable: [(name: String, bytes: [UInt8])] = []
-        for (i, bytes) in contents.enumerated() {
-            if let bytes { readable.append((names[i], bytes)) } else {
-                unreadable.append(paths[i])
-                writeStandardError("policylint: \(terminalSafe(paths[i])): cannot read the file\n")
+        var readableContext: [(name: String, bytes: [UInt8])] = []
+        var walked: Set<String> = []
+        var foundUnder: Set<Int> = []
+        for (i, input) in all.enumerated() {
+            let bytes: [UInt8]
+            switch contents[i] {
+            case .failure(let error):
+                unreadable.append(input.path)
+                if i < named.count { foundUnder.insert(input.origin) }
+                writeStandardError("policylint: \(terminalSafe(input.path)): cannot read the file: \(error.reason)\n")
+                continue
+            case .success(let read): bytes = read
+            }
+            // A baseline is policylint's own file, not an appliance's, wherever it is found.
+            if input.path != "-" && Baseline.recognizes(bytes) {
+                if input.explicit && i < named.count {
+                    writeStandardError("policylint: \(terminalSafe(input.path)): skipped: a policylint baseline, not an appliance's configuration\n")
+                }
+                continue
+            }
+            if i < named.count {
+                readable.append((displayName(input.path), bytes))
+                foundUnder.insert(input.origin)
+                if !input.explicit { walked.insert(displayName(input.path)) }
+            } else {
+                readableContext.append((displayName(input.path), bytes))
             }
         }
-        let progress = RunProgress(files: readable.count, bytes: readable.reduce(0) { $0 + $1.bytes.count })
+        // No input, no green: a named directory without a JSON file to check is a mistake (a
+        // wrong folder, a typo), not a clean run.
+        let empty = arguments.paths.indices.filter { i in
+            namedDirectories.contains(i) && !unreadableDirectories.contains(i) && !foundUnder.contains(i)
+                && !(sharedDirectories[i] ?? []).contains(where: foundUnder.contains)
+        }
+        if !empty.isEmpty {
+            var listed: Set<String> = []
+            let list = empty.map { arguments.paths[$0] }.filter { listed.insert($0).inserted }.map(terminalSafe).joined(separator: ", ")
+            writeStandardError("policylint: no JSON file to check in \(list) (directories are searched for *.json files; hidden files and folders are skipped)\n")
+            if readable.isEmpty { exit(2) }
+            unreadable.append(contentsOf: empty.map { arguments.paths[$0] })
+        }
+
+        let progress = RunProgress(files: readable.count + readableContext.count,
+                                   bytes: (readable + readableContext).reduce(0) { $0 + $1.bytes.count })
         var onFileChecked: (@Sendable (Int) -> Void)?
         if let progress { onFileChecked = { bytes in progress.advance(bytes: bytes) } }
-        var reports = linter.lint(bundle: readable, progress: onFileChecked)
+        var reports = linter.lint(bundle: readable, context: readableContext, progress: onFileChecked)
         progress?.finish()
+        // A file found by walking a directory that holds no NSX or SPS object at all (a
+        // package.json) is not a finding: it is listed as skipped. A file named on the command
+        // line keeps its discovery/unknown-document note: it was meant to be checked. A file
+        // with a syntax error stays: it may be a broken config.
+        var skipped: [String] = []
+        reports.removeAll { report in
+            guard report.holdsNoObject, walked.contains(report.file), !report.findings.contains(where: { $0.ruleID.hasPrefix("json/") }) else { return false }
+            skipped.append(report.file)
+            return true
+        }
         if let configuration {
             reports = configuration.suppress(reports, workingDirectory: workingDirectory, today: localToday(), linter: linter)
         }
@@ -325,9 +442,10 @@ struct PolicyLintCommand {
         var baselined = 0
         var goneFromBaseline: [Baseline.Entry] = []
         if let path = arguments.baseline {
-            guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read the baseline \(path)") }
+            let bytes: [UInt8]
+            do { bytes = try readFile(path) } catch { fail("cannot read the baseline \(path): \(error.reason)") }
             let baseline: Baseline
-            do { baseline = try Baseline.load(file: path, bytes: [UInt8](data)) } catch let error as ConfigurationError {
+            do { baseline = try Baseline.load(file: path, bytes: bytes) } catch let error as ConfigurationError {
                 fail("broken baseline: \(error.description)")
             } catch {
                 fail("broken baseline: \(error)")
@@ -339,7 +457,7 @@ struct PolicyLintCommand {
         if let path = arguments.writeBaseline {
             let folder = realFolder(of: path)
             let baseline = Baseline(reports: reports, folder: folder, workingDirectory: workingDirectory)
-            do { try writeFileAtomically(path, Array(baseline.render().utf8)) } catch { fail("cannot write \(path)") }
+            do { try writeFileAtomically(path, Array(baseline.render().utf8)) } catch { fail("cannot write the baseline \(path): \(error.reason)") }
             let n = baseline.entries.count
             writeStandardError("policylint: wrote \(n) finding\(n == 1 ? "" : "s") to the baseline \(terminalSafe(path))\n")
             let applied = baseline.apply(to: reports, folder: folder, workingDirectory: workingDirectory)
@@ -349,6 +467,7 @@ struct PolicyLintCommand {
 
         var run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion)
         run.baselinedCount = baselined
+        run.skippedFiles = skipped
 
         func cwdURI() -> String {
             uriEncodedDirectory(FileManager.default.currentDirectoryPath)
@@ -369,17 +488,17 @@ struct PolicyLintCommand {
             }
         }
 
-        func write(_ text: String, to path: String) {
-            do { try writeFileAtomically(path, Array(text.utf8)) } catch { fail("cannot write \(path)") }
+        func write(_ text: String, to path: String, what: String) {
+            do { try writeFileAtomically(path, Array(text.utf8)) } catch { fail("cannot write \(what) to \(path): \(error.reason)") }
         }
 
         phaseTimes?("suppress")
         if let output = arguments.output {
-            write(render(arguments.format, toTerminal: false), to: output)
+            write(render(arguments.format, toTerminal: false), to: output, what: "the report")
         } else {
             print(render(arguments.format, toTerminal: true), terminator: "")
         }
-        if let sarif = arguments.sarifOutput { write(render(.sarif, toTerminal: false), to: sarif) }
+        if let sarif = arguments.sarifOutput { write(render(.sarif, toTerminal: false), to: sarif, what: "SARIF") }
 
         if arguments.baselineStrict && !goneFromBaseline.isEmpty {
             let n = goneFromBaseline.count
@@ -413,13 +532,15 @@ func runFix(_ arguments: Arguments, ruleSet: RuleSet) -> Int32 {
     let fixer = Fixer(ruleSet: ruleSet, options: LintOptions(kind: arguments.kind, tlsProfile: arguments.tlsProfile))
     var status: Int32 = 0
     for path in arguments.paths {
-        guard path != "-", let data = FileManager.default.contents(atPath: path) else {
-            writeStandardError("policylint: \(terminalSafe(path)): cannot read the file\n")
+        let bytes: [UInt8]
+        do { bytes = try readFile(path) } catch {
+            // A directory is named by its reason too: fix changes files, one by one, as named.
+            writeStandardError("policylint: \(terminalSafe(path)): cannot read the file: \(error.reason)\n")
             status = 2
             continue
         }
         let shown = terminalSafe(path)
-        switch fixer.fix(file: path, bytes: [UInt8](data)) {
+        switch fixer.fix(file: path, bytes: bytes) {
         case .unchanged:
             print("\(shown): nothing to fix")
         case .refused(let reason):
@@ -429,7 +550,7 @@ func runFix(_ arguments: Arguments, ruleSet: RuleSet) -> Int32 {
             for fix in fixes { print("\(shown):\(terminalSafe(fix))") }
             if arguments.inPlace {
                 do { try writeFileAtomically(path, bytes) } catch {
-                    writeStandardError("policylint: cannot write \(shown)\n")
+                    writeStandardError("policylint: cannot write \(shown): \(error.reason)\n")
                     status = 2
                     continue
                 }

@@ -29,14 +29,31 @@ struct PathGlobTests {
         #expect(ProjectPath.relative("/repository/a.json", to: "/repo", workingDirectory: "/") == "/repository/a.json")
     }
 
-    @Test func theConfigurationIsFoundFromTheWorkingDirectoryUpward() {
+    @Test func theConfigurationIsFoundFromAFolderUpward() {
         let existing: Set = ["/repo/.policylint.json", "/.policylint.json"]
-        let found = Configuration.search(from: "/repo/a/b", exists: { existing.contains($0) })
+        let found = Configuration.search(from: "/repo/a/b", workingDirectory: "/repo/a/b", exists: { existing.contains($0) })
         #expect(found?.path == "/repo/.policylint.json")
         #expect(found?.shown == "../../.policylint.json")
-        #expect(Configuration.search(from: "/repo", exists: { existing.contains($0) })?.shown == ".policylint.json")
-        #expect(Configuration.search(from: "/other", exists: { existing.contains($0) })?.path == "/.policylint.json")
-        #expect(Configuration.search(from: "/other", exists: { _ in false }) == nil)
+        #expect(Configuration.search(from: "/repo", workingDirectory: "/repo", exists: { existing.contains($0) })?.shown == ".policylint.json")
+        #expect(Configuration.search(from: "/other", workingDirectory: "/other", exists: { existing.contains($0) })?.path == "/.policylint.json")
+        #expect(Configuration.search(from: "/other", workingDirectory: "/other", exists: { _ in false }) == nil)
+        #expect(Configuration.search(from: "/repo/a", workingDirectory: "/", exists: { existing.contains($0) })?.shown == "repo/.policylint.json")
+        #expect(Configuration.search(from: "/repo/a", workingDirectory: "/elsewhere/x", exists: { existing.contains($0) })?.shown == "/repo/.policylint.json")
+    }
+
+    @Test func theConfigurationIsFoundFromTheFolderTheLintedPathsShare() {
+        let existing: Set = ["/repo/.policylint.json", "/repo/sub/.policylint.json", "/home/me/.policylint.json"]
+        let folders: Set = ["/repo/sub", "/repo/sub/x", "/repo/other"]
+        func search(_ paths: [String], from workingDirectory: String = "/home/me/tools") -> String? {
+            Configuration.search(for: paths, workingDirectory: workingDirectory, isDirectory: { folders.contains($0) }, exists: { existing.contains($0) })?.path
+        }
+        #expect(search(["/repo/sub/a.json"]) == "/repo/sub/.policylint.json")
+        #expect(search(["/repo/sub/x"]) == "/repo/sub/.policylint.json", "a folder given is searched from itself")
+        #expect(search(["/repo/sub/a.json", "/repo/other/b.json"]) == "/repo/.policylint.json", "the deepest folder both share")
+        #expect(search(["../../../repo/sub/a.json"]) == "/repo/sub/.policylint.json", "relative to the working directory")
+        #expect(search(["-"]) == "/home/me/.policylint.json", "standard input is in the working directory")
+        #expect(search(["/srv/a.json"]) == "/home/me/.policylint.json", "none above the files: the working directory's")
+        #expect(search(["/srv/a.json"], from: "/srv") == nil)
     }
 
     @Test func datesAreStrictAndReal() {

@@ -251,7 +251,7 @@ struct LimitsTests {
         #expect(chmod(secret, 0) == 0)
         let r = try CLI.run([secret, "testdata/samples/web-policy.put.json"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("secret.json: cannot read the file"))
+        #expect(r.stderr.contains("secret.json: cannot read the file: Permission denied"), "with the reason")
         #expect(r.stdout.contains("web-policy.put.json:7:3: warning [schema/deprecated]"))
     }
 
@@ -261,7 +261,7 @@ struct LimitsTests {
         // even as root.
         let r = try CLI.run(["/proc/self/mem", "testdata/samples/web-policy.put.json"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("/proc/self/mem: cannot read the file"))
+        #expect(r.stderr.contains("/proc/self/mem: cannot read the file: Input/output error"), "with the reason")
         #expect(r.stdout.contains("web-policy.put.json:7:3: warning [schema/deprecated]"))
     }
 }

@@ -2,10 +2,22 @@
 public struct Arguments: Sendable, Equatable {
     public enum Command: String, Sendable { case lint, rules, explain, fix }
     public enum Format: String, Sendable, CaseIterable { case text, sarif, json, github, junit, html, markdown }
+
+    /// The formats a command writes, in the order help lists them: the one list behind `--help`
+    /// and the `--format` error, so neither can leave one out.
+    public static func formats(for command: Command) -> [Format] {
+        switch command {
+        case .lint: [.text, .sarif, .json, .github, .junit, .html]
+        case .rules: [.text, .json, .markdown]
+        case .explain, .fix: [.text]
+        }
+    }
     public enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
 
     public var command: Command = .lint
     public var paths: [String] = []
+    /// `--context PATH`: files read for references and duplicates, never reported on.
+    public var contextPaths: [String] = []
     public var format: Format = .text
     public var output: String?
     public var sarifOutput: String?
@@ -18,7 +30,7 @@ public struct Arguments: Sendable, Equatable {
     /// `fix --in-place`: write the fixed files; without it, only say what would change.
     public var inPlace = false
     public var stdinFilename: String?
-    /// `--config FILE`; nil: `.policylint.json` found from the working directory upward.
+    /// `--config FILE`; nil: the nearest `.policylint.json` upward from the linted files.
     public var configFile: String?
     public var baseline: String?
     public var writeBaseline: String?
@@ -37,19 +49,25 @@ public struct Arguments: Sendable, Equatable {
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
-                               "--config", "--baseline", "--write-baseline"]
+                               "--config", "--baseline", "--write-baseline", "--context"]
     static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
     public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
         var a = Arguments()
         var rest = words[...]
-        if let first = rest.first, let command = Command(rawValue: first) {
-            a.command = command
-            rest = rest.dropFirst()
-        }
+        // The first word that is not an option may name the command, so options can come before
+        // it (`--rules DIR explain ID`). A file of that name stays lintable as `./help` or after `--`.
+        var commandPossible = true
+        var formatValue: String?
         var onlyPaths = false
         while let word = rest.popFirst() {
             if onlyPaths || word == "-" || !word.hasPrefix("-") {
+                if commandPossible && !onlyPaths {
+                    commandPossible = false
+                    if word == "help" { a.showHelp = true; continue }
+                    if let command = Command(rawValue: word) { a.command = command; continue }
+                }
+                commandPossible = false
                 if a.command == .explain && a.ruleID == nil { a.ruleID = word } else { a.paths.append(word) }
                 continue
             }
@@ -85,7 +103,7 @@ public struct Arguments: Sendable, Equatable {
                 return v
             }
             switch name {
-            case "--format": a.format = try choice(Format.self)
+            case "--format": formatValue = value  // checked once the command is known
             case "--output": a.output = value
             case "--sarif": a.sarifOutput = value
             case "--mode":
@@ -101,15 +119,26 @@ public struct Arguments: Sendable, Equatable {
             case "--config": a.configFile = value
             case "--baseline": a.baseline = value
             case "--write-baseline": a.writeBaseline = value
+            case "--context": a.contextPaths.append(value)
             default: break
             }
         }
-        if a.format == .markdown && a.command != .rules { throw UsageError("--format markdown is only for 'policylint rules'") }
-        if [.github, .junit].contains(a.format) && a.command != .lint { throw UsageError("--format \(a.format.rawValue) is only for linting") }
+        if let value = formatValue {
+            let allowed = formats(for: a.command)
+            guard let format = Format(rawValue: value), allowed.contains(format) else {
+                let names = allowed.map(\.rawValue)
+                let which = names.count == 1 ? "writes only \(names[0])" : "writes \(names.dropLast().joined(separator: ", ")) or \(names.last!)"
+                let command = a.command == .lint ? "policylint" : "policylint \(a.command.rawValue)"
+                throw UsageError("--format \(value): \(command) \(which)")
+            }
+            a.format = format
+        }
+        if !a.contextPaths.isEmpty && a.command != .lint { throw UsageError("--context is only for linting") }
         if a.baselineStrict && a.baseline == nil { throw UsageError("--baseline-strict needs --baseline FILE") }
         if !a.showHelp && !a.showVersion {
             switch a.command {
             case .fix where a.paths.isEmpty: throw UsageError("fix needs files: policylint fix [--in-place] <file>...")
+            case .fix where a.paths.contains("-"): throw UsageError("fix needs files; it does not read standard input ('-')")
             case .lint where a.paths.isEmpty: throw UsageError("no path given: policylint [lint] [options] <path>... (use - for standard input)")
             case .explain where a.ruleID == nil: throw UsageError("explain needs a rule id, e.g. policylint explain nsx/sequence-range")
             default: break
@@ -138,38 +167,46 @@ public struct Arguments: Sendable, Equatable {
         }
     }
 
-    public static let help = """
-    policylint: lint NSX-T and One Identity SPS JSON configuration.
+    public static var help: String {
+        func formatList(_ command: Command) -> String { formats(for: command).map(\.rawValue).joined(separator: "|") }
+        return """
+        policylint: lint NSX-T and One Identity SPS JSON configuration.
 
-    Usage:
-      policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
-      policylint rules [--format text|json|markdown]
-      policylint explain <rule-id>
-      policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
-                                               case of enum values: turns an export into a PUT body
-      policylint --version | --help
+        Usage:
+          policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
+          policylint rules [--format \(formatList(.rules))]
+          policylint explain <rule-id>
+          policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
+                                                   case of enum values: turns an export into a PUT body
+          policylint --version | --help | help
 
-    Options:
-      --format text|sarif|json|github|junit   output format (default text)
-      --output FILE                      write the report to FILE instead of standard output
-      --sarif FILE                       also write SARIF to FILE
-      --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
-      --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
-      --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
-      --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
-      --rules DIR                        load extra rule packs from DIR (repeatable)
-      --strict-refs                      references into collections absent from the run become notes
-      --stdin-filename NAME              the name to report for -
-      --config FILE                      configuration (default: .policylint.json from here upward)
-      --baseline FILE                    report only findings the baseline does not hold
-      --write-baseline FILE              write the current findings as a baseline
-      --baseline-strict                  also fail when baselined findings are gone
-      --show-suppressed                  show findings the configuration suppresses (text, json, junit)
-      --omit-suppressed                  leave suppressed findings out of SARIF
+        Options may come before the command. A file named like a command is linted as ./help or after --.
 
-    Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
-    2 usage error, unreadable path, broken rule pack or configuration.
-    """
+        Options:
+          --format \(formatList(.lint))   output format (default text)
+          --output FILE                      write the report to FILE instead of standard output
+          --sarif FILE                       also write SARIF to FILE
+          --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
+          --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
+          --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
+          --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
+          --rules DIR                        load extra rule packs from DIR (repeatable)
+          --strict-refs                      references into collections absent from the run become notes
+          --stdin-filename NAME              the name to report for -
+          --context PATH                     read PATH (a file or directory, repeatable) for references and
+                                             duplicates, but report findings only for the paths named
+          --config FILE                      configuration (default: the nearest .policylint.json upward
+                                             from the linted files, else from the working directory)
+          --baseline FILE                    report only findings the baseline does not hold
+          --write-baseline FILE              write the current findings as a baseline
+          --baseline-strict                  also fail when baselined findings are gone
+          --show-suppressed                  show findings the configuration suppresses (text, json, junit)
+          --omit-suppressed                  leave suppressed findings out of SARIF
+
+        Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
+        2 usage error, unreadable path or a directory with no JSON file, broken rule pack or configuration.
+        """
+    }
 }
 
 public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -37,6 +37,21 @@ public struct Baseline: Sendable, Equatable {
         self.init(entries: entries)
     }
 
+    /// Whether `bytes` are a policylint baseline (a valid one, by its shape), so a directory walk
+    /// can leave it out: it is policylint's own file, not an appliance's configuration. The
+    /// object's first key is looked at first, so an export is never parsed twice.
+    public static func recognizes(_ bytes: [UInt8]) -> Bool {
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        func skipSpace() { while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 } }
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        skipSpace()
+        let rest = bytes[i...]
+        guard rest.starts(with: Array(#""version""#.utf8)) || rest.starts(with: Array(#""findings""#.utf8)) else { return false }
+        return (try? load(file: "", bytes: bytes)) != nil
+    }
+
     public static func load(file: String, bytes: [UInt8]) throws -> Baseline {
         let r = try StrictReader(file: file, bytes: bytes)
         let top = try r.object(r.doc.root!, allowed: ["version", "findings"], what: "a baseline")

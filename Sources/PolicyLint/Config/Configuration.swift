@@ -81,18 +81,34 @@ public struct Configuration: Sendable {
         }
     }
 
-    /// The nearest `.policylint.json` from `workingDirectory` (absolute) upward, and how to
-    /// show it (`.policylint.json`, `../.policylint.json`).
-    public static func search(from workingDirectory: String, exists: (String) -> Bool) -> (path: String, shown: String)? {
-        var folder = ProjectPath.segments(workingDirectory)
-        var ups = 0
+    /// The nearest `.policylint.json` from `folder` (absolute) upward, and how to show it from
+    /// the working directory (`.policylint.json`, `../.policylint.json`, `configs/.policylint.json`).
+    public static func search(from folder: String, workingDirectory: String, exists: (String) -> Bool) -> (path: String, shown: String)? {
+        var segments = ProjectPath.segments(folder)
         while true {
-            let path = "/" + (folder + [fileName]).joined(separator: "/")
-            if exists(path) { return (path, String(repeating: "../", count: ups) + fileName) }
-            guard !folder.isEmpty else { return nil }
-            folder.removeLast()
-            ups += 1
+            let path = "/" + (segments + [fileName]).joined(separator: "/")
+            if exists(path) { return (path, ProjectPath.shown(path, workingDirectory: workingDirectory)) }
+            guard !segments.isEmpty else { return nil }
+            segments.removeLast()
         }
+    }
+
+    /// The configuration of a run: the nearest one upward from the deepest folder the linted
+    /// paths share (as git, ESLint and SwiftLint find theirs from the files, not from where
+    /// they run), else the nearest one upward from the working directory. `paths` are as given
+    /// ("-" is standard input, which is in the working directory); `isDirectory` tells a folder
+    /// given as a path from a file.
+    public static func search(for paths: [String], workingDirectory: String, isDirectory: (String) -> Bool,
+                              exists: (String) -> Bool) -> (path: String, shown: String)? {
+        var common: [String]?
+        for path in paths {
+            let absolute = path == "-" ? workingDirectory : ProjectPath.absolute(path, workingDirectory: workingDirectory)
+            let folder = ProjectPath.segments(path == "-" || isDirectory(absolute) ? absolute : ProjectPath.folder(of: absolute))
+            common = common.map { Array(zip($0, folder).prefix { $0 == $1 }.map(\.0)) } ?? folder
+        }
+        let start = "/" + (common ?? ProjectPath.segments(workingDirectory)).joined(separator: "/")
+        return search(from: start, workingDirectory: workingDirectory, exists: exists)
+            ?? search(from: workingDirectory, workingDirectory: workingDirectory, exists: exists)
     }
 
     /// Reads a configuration, checking every rule id and kind against the loaded packs.

@@ -90,6 +90,16 @@ public enum ProjectPath {
         return target.dropFirst(base.count).joined(separator: "/")
     }
 
+    /// An absolute path as a message shows it: relative to the working directory when it is
+    /// inside it or in a folder above it (`../.policylint.json`), else absolute.
+    public static func shown(_ path: String, workingDirectory: String) -> String {
+        let target = segments(path), base = segments(workingDirectory)
+        let shared = zip(target, base).prefix { $0 == $1 }.count
+        if shared == base.count { return target.dropFirst(shared).joined(separator: "/") }
+        if shared == target.count - 1 { return String(repeating: "../", count: base.count - shared) + target.last! }
+        return "/" + target.joined(separator: "/")
+    }
+
     /// The folder part of a path (`.` for a bare name).
     public static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

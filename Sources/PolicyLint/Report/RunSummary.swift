@@ -5,6 +5,9 @@ public struct RunResult: Sendable {
     public var toolVersion: String
     /// Findings left out because the baseline holds them (`--baseline`).
     public var baselinedCount = 0
+    /// Files a directory walk found that hold no NSX or SPS object (a package.json): not
+    /// checked, not counted, but named so that nothing is left out silently.
+    public var skippedFiles: [String] = []
 
     public init(files: [FileReport], ruleSet: RuleSet, toolVersion: String) {
         self.files = files

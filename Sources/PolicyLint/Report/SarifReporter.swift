@@ -44,6 +44,14 @@ public struct SarifReporter {
                     w.array { w in
                         for finding in run.findings where !(omitSuppressed && finding.suppression != nil) { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
                     }
+                    if !run.skippedFiles.isEmpty {
+                        // Found by a directory walk, holding no NSX or SPS object: not analysed.
+                        w.key("properties")
+                        w.object { w in
+                            w.key("skippedFiles")
+                            w.array { w in for file in run.skippedFiles { w.string(uriReference(file)) } }
+                        }
+                    }
                 }
             }
         }

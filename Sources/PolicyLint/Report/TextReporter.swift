@@ -54,6 +54,10 @@ public struct TextReporter {
         let assumed = run.assumedTypes
         if !assumed.isEmpty { out += "assumed from their fields (no resource_type): \(list(assumed)); --kind or the configuration's kinds name the type\n" }
         if !unchecked.isEmpty { out += "no rules for: \(list(unchecked))\n" }
+        if !run.skippedFiles.isEmpty {
+            let n = run.skippedFiles.count
+            out += "skipped: \(plural(n, "file")) \(n == 1 ? "holds" : "hold") no NSX or SPS object: \(run.skippedFiles.map(terminalSafe).joined(separator: ", "))\n"
+        }
         return out + ruleTable(run)
     }
 
