@@ -316,6 +316,9 @@ struct PolicyLintCommand {
         if let progress { onFileChecked = { bytes in progress.advance(bytes: bytes) } }
         var reports = linter.lint(bundle: readable, progress: onFileChecked)
         progress?.finish()
+        // From the linted files alone: the configuration's own report (an expired ignore) is
+        // not a file that was meant to be checked.
+        let runFindings = linter.runFindings(reports)
         if let configuration {
             reports = configuration.suppress(reports, workingDirectory: workingDirectory, today: localToday(), linter: linter)
         }
@@ -347,7 +350,7 @@ struct PolicyLintCommand {
             baselined = applied.baselined
         }
 
-        var run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion)
+        var run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion, runFindings: runFindings)
         run.baselinedCount = baselined
 
         func cwdURI() -> String {
@@ -392,7 +395,7 @@ struct PolicyLintCommand {
         phaseTimes?("report")
         if !unreadable.isEmpty { exit(2) }
         // Suppressed findings never fail a run; that is what an ignore is for.
-        let failing = run.findings.contains { $0.suppression == nil && arguments.fails(on: $0.level) }
+        let failing = run.hasUnsuppressedFinding(where: arguments.fails(on:))
         exit(failing || (arguments.baselineStrict && !goneFromBaseline.isEmpty) ? 1 : 0)
 
     }

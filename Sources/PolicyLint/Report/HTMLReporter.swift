@@ -24,6 +24,7 @@ public struct HTMLReporter {
         let counts = Level.allCases.reversed().map { ($0, run.count($0)) }
         var byRule: [String: (count: Int, level: Level)] = [:]
         for f in findings { byRule[f.ruleID, default: (0, f.level)].count += 1 }
+        for f in run.runFindings { byRule[f.ruleID, default: (0, f.level)].count += 1 }
         let ruleRows = byRule.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
         let totalBytes = run.files.reduce(0) { $0 + $1.byteCount }
 
@@ -45,6 +46,7 @@ public struct HTMLReporter {
         pre{margin:4px 0 0;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f6f8fa;padding:6px;overflow-x:auto;white-space:pre}
         .controls{display:flex;gap:8px;margin:8px 0}input,select{font:inherit;padding:4px 8px}
         code{font:12px ui-monospace,Menlo,Consolas,monospace}
+        .run-finding{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:10px 14px;margin:12px 0}
         </style></head><body>
         <h1>policylint audit report</h1>
         <div class="meta">policylint \(Self.escape(run.toolVersion)) · \(run.files.count) file\(run.files.count == 1 ? "" : "s") · \(formatBytes(totalBytes))</div>
@@ -54,6 +56,9 @@ public struct HTMLReporter {
             html += "<div class=\"card\"><b class=\"\(level.rawValue)\">\(count)</b>\(level.rawValue)\(count == 1 ? "" : "s")</div>\n"
         }
         html += "<div class=\"card\"><b>\(run.checkedTypes.values.reduce(0, +))</b>objects checked</div></div>\n"
+        for f in run.runFindings {
+            html += "<div class=\"run-finding\"><b class=\"\(f.level.rawValue)\">\(f.level.rawValue)</b> <code>\(Self.escape(f.ruleID))</code> \(Self.escape(f.message))</div>\n"
+        }
         html += "<div class=\"charts\"><div class=\"chart\"><h2>Findings by level</h2>\n"
         html += barChart(counts.map { ($0.0.rawValue, $0.1, colour($0.0)) })
         html += "</div><div class=\"chart\"><h2>Findings by rule</h2>\n"
@@ -66,6 +71,11 @@ public struct HTMLReporter {
         <table id="findings"><thead><tr><th data-kind="text">file</th><th data-kind="number">line</th><th data-kind="level">level</th><th data-kind="text">rule</th><th data-kind="text">message</th></tr></thead><tbody>
 
         """
+        // A finding about the whole run has no file or line.
+        for f in run.runFindings {
+            html += "<tr data-level=\"\(f.level.rawValue)\"><td class=\"meta\">(the run)</td><td></td>"
+            html += "<td class=\"\(f.level.rawValue)\">\(f.level.rawValue)</td><td><code>\(Self.escape(f.ruleID))</code></td><td>\(Self.escape(f.message))</td></tr>\n"
+        }
         for f in findings {
             html += "<tr data-level=\"\(f.level.rawValue)\"><td><code>\(Self.escape(f.file))</code></td><td>\(f.start.line):\(f.start.column)</td>"
             html += "<td class=\"\(f.level.rawValue)\">\(f.level.rawValue)</td><td><code>\(Self.escape(f.ruleID))</code></td><td>\(Self.escape(f.message))"
@@ -90,7 +100,7 @@ public struct HTMLReporter {
           [].slice.call(document.querySelectorAll('#findings th')).forEach(function(th,i){var asc=true;
             th.addEventListener('click',function(){var kind=th.dataset.kind;
               rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent,c;
-                if(kind==='number'){c=parseInt(x)-parseInt(y);}else if(kind==='level'){c=rank[x]-rank[y];}else{c=x.localeCompare(y);}
+                if(kind==='number'){c=(parseInt(x)||0)-(parseInt(y)||0);}else if(kind==='level'){c=rank[x]-rank[y];}else{c=x.localeCompare(y);}
                 return asc?c:-c;});
               asc=!asc;var body=document.querySelector('#findings tbody');rows.forEach(function(r){body.appendChild(r);});});});
         })();

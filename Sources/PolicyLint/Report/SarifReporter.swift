@@ -40,9 +40,39 @@ public struct SarifReporter {
                         }
                     }
                     w.field("columnKind", "unicodeCodePoints")
+                    let results = run.findings.filter { !(omitSuppressed && $0.suppression != nil) }
+                    // A finding about the whole run goes to the run's invocation as a tool
+                    // notification: GitHub rejects the whole file for a result with no location
+                    // (github/codeql-action#1738, "locationFromSarifResult: expected at least one
+                    // location").
+                    let notifications = run.runFindings.map { (level: $0.level, text: $0.message, rule: Optional($0.ruleID)) }
+                    if !notifications.isEmpty {
+                        w.key("invocations")
+                        w.array { w in
+                            w.object { w in
+                                w.key("executionSuccessful"); w.bool(true)
+                                w.key("toolExecutionNotifications")
+                                w.array { w in
+                                    for n in notifications {
+                                        w.object { w in
+                                            w.field("level", n.level.rawValue)
+                                            w.key("message"); w.object { w in w.field("text", n.text) }
+                                            if let rule = n.rule {
+                                                w.key("associatedRule")
+                                                w.object { w in
+                                                    w.field("id", rule)
+                                                    if let index = ruleIndex[rule] { w.field("index", index) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     w.key("results")
                     w.array { w in
-                        for finding in run.findings where !(omitSuppressed && finding.suppression != nil) { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
+                        for finding in results { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
                     }
                 }
             }
