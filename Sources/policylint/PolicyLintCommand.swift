@@ -363,7 +363,9 @@ struct PolicyLintCommand {
                 let env = ProcessInfo.processInfo.environment
                 let color = toTerminal && isatty(1) != 0 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
                 return TextReporter(color: color, showSuppressed: arguments.showSuppressed).render(run)
-            case .sarif: return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed).render(run)
+            case .sarif:
+                return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed,
+                                     maxResults: arguments.sarifMaxResults == 0 ? nil : arguments.sarifMaxResults).render(run)
             case .json: return JSONReporter(showSuppressed: arguments.showSuppressed).render(run)
             case .github: return GitHubReporter().render(run)
             case .html: return HTMLReporter().render(run)

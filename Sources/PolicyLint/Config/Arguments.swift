@@ -26,6 +26,9 @@ public struct Arguments: Sendable, Equatable {
     public var baselineStrict = false
     public var showSuppressed = false
     public var omitSuppressed = false
+    /// At most this many SARIF results, the most severe (0: no limit); by default GitHub code
+    /// scanning's limit per run.
+    public var sarifMaxResults = SarifReporter.gitHubResultLimit
     /// The options given on the command line: they win over the configuration file.
     public var given: Set<String> = []
     public var showVersion = false
@@ -37,7 +40,7 @@ public struct Arguments: Sendable, Equatable {
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
-                               "--config", "--baseline", "--write-baseline"]
+                               "--config", "--baseline", "--write-baseline", "--sarif-max-results"]
     static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
     public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
@@ -101,6 +104,11 @@ public struct Arguments: Sendable, Equatable {
             case "--config": a.configFile = value
             case "--baseline": a.baseline = value
             case "--write-baseline": a.writeBaseline = value
+            case "--sarif-max-results":
+                guard let n = Int(value), n >= 0 else {
+                    throw UsageError("--sarif-max-results must be a whole number (0 for no limit), not '\(value)'")
+                }
+                a.sarifMaxResults = n
             default: break
             }
         }
@@ -153,6 +161,8 @@ public struct Arguments: Sendable, Equatable {
       --format text|sarif|json|github|junit   output format (default text)
       --output FILE                      write the report to FILE instead of standard output
       --sarif FILE                       also write SARIF to FILE
+      --sarif-max-results N              at most N SARIF results, the most severe (default 25000,
+                                         GitHub code scanning's limit per run; 0: no limit)
       --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
       --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
       --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy

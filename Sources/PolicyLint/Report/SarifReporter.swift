@@ -6,7 +6,37 @@ public struct SarifReporter {
     /// Leave suppressed findings out (`--omit-suppressed`): code scanning does not honour SARIF
     /// suppressions, so there they would show as open alerts.
     public var omitSuppressed: Bool
-    public init(baseURI: String? = nil, omitSuppressed: Bool = false) { self.baseURI = baseURI; self.omitSuppressed = omitSuppressed }
+    /// At most this many results (nil: no limit). GitHub code scanning rejects a run with more
+    /// than `gitHubResultLimit`, so the most severe are kept and a tool notification counts the
+    /// others (`--sarif-max-results`).
+    public var maxResults: Int?
+
+    /// "Results per run: 25,000" in the limits table of GitHub's "SARIF support for code
+    /// scanning" (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning);
+    /// a file over it is rejected whole ("Analysis SARIF file rejected due to result limits").
+    public static let gitHubResultLimit = 25_000
+
+    public init(baseURI: String? = nil, omitSuppressed: Bool = false, maxResults: Int? = SarifReporter.gitHubResultLimit) {
+        self.baseURI = baseURI
+        self.omitSuppressed = omitSuppressed
+        self.maxResults = maxResults
+    }
+
+    /// The results within `limit`: errors first, then warnings, then notes, each in report
+    /// order, and findings an ignore suppresses after all the others; written in report order.
+    /// Also how many of each level were left out.
+    static func mostSevere(_ findings: [Finding], limit: Int) -> (kept: [Finding], leftOut: [Level: Int]) {
+        guard findings.count > limit else { return (findings, [:]) }
+        let ranked = findings.indices.sorted { a, b in
+            let x = findings[a], y = findings[b]
+            if (x.suppression == nil) != (y.suppression == nil) { return x.suppression == nil }
+            if x.level != y.level { return x.level > y.level }
+            return a < b
+        }
+        var leftOut: [Level: Int] = [:]
+        for i in ranked[limit...] { leftOut[findings[i].level, default: 0] += 1 }
+        return (ranked[..<limit].sorted().map { findings[$0] }, leftOut)
+    }
 
     public func render(_ run: RunResult) -> String {
         let ruleIDs = run.ruleSet.ruleOrder
@@ -40,12 +70,16 @@ public struct SarifReporter {
                         }
                     }
                     w.field("columnKind", "unicodeCodePoints")
-                    let results = run.findings.filter { !(omitSuppressed && $0.suppression != nil) }
-                    // A finding about the whole run goes to the run's invocation as a tool
-                    // notification: GitHub rejects the whole file for a result with no location
-                    // (github/codeql-action#1738, "locationFromSarifResult: expected at least one
-                    // location").
-                    let notifications = run.runFindings.map { (level: $0.level, text: $0.message, rule: Optional($0.ruleID)) }
+                    let all = run.findings.filter { !(omitSuppressed && $0.suppression != nil) }
+                    let (results, leftOut) = maxResults.map { Self.mostSevere(all, limit: $0) } ?? (all, [:])
+                    // What is not a result goes to the run's invocation as a tool notification: a
+                    // finding about the whole run (GitHub rejects the whole file for a result with
+                    // no location: github/codeql-action#1738, "locationFromSarifResult: expected
+                    // at least one location"), and the count of results left out.
+                    var notifications = run.runFindings.map { (level: $0.level, text: $0.message, rule: Optional($0.ruleID)) }
+                    if !leftOut.isEmpty {
+                        notifications.append((.warning, Self.leftOutMessage(kept: results.count, of: all.count, leftOut: leftOut), nil))
+                    }
                     if !notifications.isEmpty {
                         w.key("invocations")
                         w.array { w in
@@ -78,6 +112,14 @@ public struct SarifReporter {
             }
         }
         return w.text + "\n"
+    }
+
+    static func leftOutMessage(kept: Int, of total: Int, leftOut: [Level: Int]) -> String {
+        let counts = Level.allCases.reversed().compactMap { level in leftOut[level].map { "\($0) \(level.rawValue)\($0 == 1 ? "" : "s")" } }
+        let why = kept == gitHubResultLimit ? "GitHub code scanning accepts at most \(gitHubResultLimit) per run" : "--sarif-max-results is \(kept)"
+        return "this log holds \(kept) of the run's \(total) results: \(why), "
+            + "so the most severe were kept (errors, then warnings, then notes) and \(total - kept) left out (\(counts.joined(separator: ", "))); "
+            + "policylint --format json lists every finding, and --sarif-max-results 0 writes them all into the SARIF"
     }
 
     func writeRule(_ rule: RuleDescription, _ w: inout JSONText) {
