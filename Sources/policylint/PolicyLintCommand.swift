@@ -368,7 +368,7 @@ struct PolicyLintCommand {
                                      maxResults: arguments.sarifMaxResults == 0 ? nil : arguments.sarifMaxResults).render(run)
             case .json: return JSONReporter(showSuppressed: arguments.showSuppressed).render(run)
             case .github: return GitHubReporter().render(run)
-            case .html: return HTMLReporter().render(run)
+            case .html: return HTMLReporter(showSuppressed: arguments.showSuppressed).render(run)
             case .junit: return JUnitReporter(failLevel: arguments.failLevel, showSuppressed: arguments.showSuppressed).render(run)
             case .markdown: return ""  // the argument parser allows markdown only for `rules`
             }

@@ -174,7 +174,7 @@ public struct Arguments: Sendable, Equatable {
       --baseline FILE                    report only findings the baseline does not hold
       --write-baseline FILE              write the current findings as a baseline
       --baseline-strict                  also fail when baselined findings are gone
-      --show-suppressed                  show findings the configuration suppresses (text, json, junit)
+      --show-suppressed                  show findings the configuration suppresses (text, json, junit, html)
       --omit-suppressed                  leave suppressed findings out of SARIF
 
     Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
