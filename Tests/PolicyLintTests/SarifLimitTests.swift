@@ -91,6 +91,7 @@ struct SarifLimitTests {
     }
 
     @Test func theOptionReachesTheReport() throws {
+        #expect(Arguments.help.contains("--sarif-max-results N"))
         #expect(try Arguments.parse(["a.json"]).sarifMaxResults == 25_000)
         #expect(try Arguments.parse(["--sarif-max-results", "0", "a.json"]).sarifMaxResults == 0)
         #expect(throws: UsageError.self) { try Arguments.parse(["--sarif-max-results", "-1", "a.json"]) }
