@@ -80,7 +80,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
 
     // Every reporter; what reaches a terminal or a CI log is free of raw control characters.
-    let run = RunResult(files: reports, ruleSet: fuzzReportRules, toolVersion: "fuzz")
+    let run = RunResult(files: reports, ruleSet: fuzzReportRules, toolVersion: "fuzz", runFindings: fuzzLinter.runFindings(reports))
     requireNoRawControlCharacters(TextReporter(color: false).render(run), "text")
     requireNoRawControlCharacters(GitHubReporter().render(run), "github")
     requireNoRawControlCharacters(JUnitReporter().render(run), "junit")

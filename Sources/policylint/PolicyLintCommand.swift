@@ -423,6 +423,10 @@ struct PolicyLintCommand {
         if let progress { onFileChecked = { bytes in progress.advance(bytes: bytes) } }
         var reports = linter.lint(bundle: readable, context: readableContext, progress: onFileChecked)
         progress?.finish()
+        // From the linted files alone (the configuration's own report, an expired ignore, is not
+        // a file that was meant to be checked), skipped ones included: a folder of package.json
+        // files checked nothing.
+        let runFindings = linter.runFindings(reports)
         // A file found by walking a directory that holds no NSX or SPS object at all (a
         // package.json) is not a finding: it is listed as skipped. A file named on the command
         // line keeps its discovery/unknown-document note: it was meant to be checked. A file
@@ -465,7 +469,7 @@ struct PolicyLintCommand {
             baselined = applied.baselined
         }
 
-        var run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion)
+        var run = RunResult(files: reports, ruleSet: ruleSet, toolVersion: policylintVersion, runFindings: runFindings)
         run.baselinedCount = baselined
         run.skippedFiles = skipped
 
@@ -479,10 +483,12 @@ struct PolicyLintCommand {
                 let env = ProcessInfo.processInfo.environment
                 let color = toTerminal && isatty(1) != 0 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
                 return TextReporter(color: color, showSuppressed: arguments.showSuppressed).render(run)
-            case .sarif: return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed).render(run)
+            case .sarif:
+                return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed,
+                                     maxResults: arguments.sarifMaxResults == 0 ? nil : arguments.sarifMaxResults).render(run)
             case .json: return JSONReporter(showSuppressed: arguments.showSuppressed).render(run)
             case .github: return GitHubReporter().render(run)
-            case .html: return HTMLReporter().render(run)
+            case .html: return HTMLReporter(showSuppressed: arguments.showSuppressed).render(run)
             case .junit: return JUnitReporter(failLevel: arguments.failLevel, showSuppressed: arguments.showSuppressed).render(run)
             case .markdown: return ""  // the argument parser allows markdown only for `rules`
             }
@@ -511,7 +517,7 @@ struct PolicyLintCommand {
         phaseTimes?("report")
         if !unreadable.isEmpty { exit(2) }
         // Suppressed findings never fail a run; that is what an ignore is for.
-        let failing = run.findings.contains { $0.suppression == nil && arguments.fails(on: $0.level) }
+        let failing = run.hasUnsuppressedFinding(where: arguments.fails(on:))
         exit(failing || (arguments.baselineStrict && !goneFromBaseline.isEmpty) ? 1 : 0)
 
     }

@@ -96,6 +96,24 @@ struct BaselineTests {
         #expect(baseline.entries.count == reports[0].findings.count - 1)
     }
 
+    /// An expired ignore's warning is what makes someone look again; in a baseline it would be
+    /// silenced for good.
+    @Test func configurationFindingsAreNeverBaselinedNorMatched() throws {
+        let config = try ConfigurationTests.load(#"{"ignore": [{"paths": "**", "rules": ["schema/enum"], "reason": "r", "expires": "2001-01-01"}]}"#)
+        let linter = Linter(ruleSet: builtInRules)
+        let reports = config.suppress(Self.lint([("a.json", Self.policy)]), workingDirectory: "/project", today: ConfigurationTests.today, linter: linter)
+        #expect(reports.flatMap(\.findings).contains { $0.ruleID == "config/expired-ignore" })
+        let baseline = Baseline(reports: reports, folder: "/project", workingDirectory: "/project")
+        #expect(!baseline.entries.isEmpty)
+        #expect(!baseline.entries.contains { $0.rule.hasPrefix("config/") })
+        // Nor does an entry for one (a hand-written baseline, or one from an older policylint) match.
+        let configEntries = reports.flatMap(\.findings).filter { $0.ruleID.hasPrefix("config/") }.map {
+            Baseline.Entry(file: ".policylint.json", rule: $0.ruleID, pointer: $0.pointer, valueHash: $0.valueHash)
+        }
+        let applied = Baseline(entries: baseline.entries + configEntries).apply(to: reports, folder: "/project", workingDirectory: "/project")
+        #expect(applied.reports.flatMap(\.findings).map(\.ruleID) == ["config/expired-ignore"])
+    }
+
     @Test(arguments: [
         (#"{"findings": []}"#, "1:1: a baseline needs \"version\": 1 (write one with --write-baseline FILE)"),
         (#"{"version": 2, "findings": []}"#, "1:13: a baseline needs \"version\": 1 (write one with --write-baseline FILE)"),
@@ -140,6 +158,20 @@ struct BaselineEndToEndTests {
 
             """)
         #expect(try CLI.run(["--baseline-strict", "configs"], in: folder.url).status == 2, "--baseline-strict needs --baseline")
+    }
+
+    @Test func anExpiredIgnoreStaysReportedAfterWriteBaseline() throws {
+        let folder = try TemporaryFolder([
+            ".policylint.json": #"{"ignore": [{"paths": "**", "rules": ["schema/enum"], "reason": "r", "expires": "2001-02-03"}]}"#,
+            "a.json": BaselineTests.policy,
+        ])
+        defer { folder.remove() }
+        let written = try CLI.run(["--write-baseline", "b.json", "a.json"], in: folder.url)
+        #expect(!(try folder.read("b.json")).contains("config/"))
+        #expect(written.stdout.contains("warning [config/expired-ignore]"))
+        let r = try CLI.run(["--baseline", "b.json", "--fail-on", "warning", "a.json"], in: folder.url)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains(".policylint.json:1:81: warning [config/expired-ignore] this ignore expired on 2001-02-03"))
     }
 
     @Test func aBrokenBaselineExitsTwo() throws {

@@ -20,7 +20,7 @@ enum Golden {
         let reports = try paths.map { path in
             linter.lint(file: path, bytes: [UInt8](try Data(contentsOf: root.appendingPathComponent(path))))
         }
-        return RunResult(files: reports, ruleSet: builtInRules, toolVersion: "0.0.0-test")
+        return RunResult(files: reports, ruleSet: builtInRules, toolVersion: "0.0.0-test", runFindings: linter.runFindings(reports))
     }
 
     /// Compares with the golden file, or writes it when recording. The failure shows the first

@@ -18,3 +18,46 @@ struct HTMLReportTests {
         #expect(html.components(separatedBy: "<tr data-level=").count - 1 == report.findings.count)
     }
 }
+
+extension HTMLReportTests {
+    static func suppressedRun() throws -> RunResult {
+        let config = try ConfigurationTests.load(#"{"ignore": [{"paths": "**", "pointer": "/results/1", "reason": "vendor <default>"}]}"#)
+        let linter = Linter(ruleSet: builtInRules)
+        let reports = config.suppress(linter.lint(bundle: [(name: "a.json", bytes: Array(ConfigurationTests.twoPolicies.utf8))]),
+                                      workingDirectory: "/project", today: ConfigurationTests.today, linter: linter)
+        return RunResult(files: reports, ruleSet: builtInRules, toolVersion: "t")
+    }
+
+    /// The counters say what the table lists: suppressed findings are left out by default.
+    @Test func suppressedFindingsAreLeftOutByDefault() throws {
+        let run = try Self.suppressedRun()
+        #expect(run.suppressedCount == 2 && run.count(.error) == 2)
+        let html = HTMLReporter().render(run)
+        #expect(html.components(separatedBy: "<tr data-level=").count - 1 == 2, "only the two live findings are listed")
+        #expect(!html.contains("/results/1/"))
+        #expect(!html.contains("vendor &lt;default&gt;"))
+        #expect(html.contains("2 suppressed by the configuration, not listed (--show-suppressed lists them)"))
+        #expect(html.contains(#"<b class="error">2</b>errors"#))
+    }
+
+    @Test func shownSuppressedFindingsAreMarkedAndCountedApart() throws {
+        let run = try Self.suppressedRun()
+        let html = HTMLReporter(showSuppressed: true).render(run)
+        #expect(html.components(separatedBy: "<tr data-level=").count - 1 == 4)
+        #expect(html.components(separatedBy: #"<tr data-level="suppressed" class="suppressed">"#).count - 1 == 2)
+        #expect(html.components(separatedBy: #"<div class="why">suppressed by <code>.policylint.json:1</code>: vendor &lt;default&gt;</div>"#).count - 1 == 2)
+        #expect(html.contains(#"<b class="suppressed">2</b>suppressed"#))
+        #expect(html.contains(#"<b class="error">2</b>errors"#), "not counted as errors")
+        #expect(html.contains("<option>suppressed</option>"))
+    }
+
+    @Test func theCommandPassesShowSuppressed() throws {
+        let folder = try TemporaryFolder([
+            ".policylint.json": #"{"ignore": [{"paths": "**", "pointer": "/results/1", "reason": "vendor default"}]}"#,
+            "a.json": ConfigurationTests.twoPolicies,
+        ])
+        defer { folder.remove() }
+        #expect(!(try CLI.run(["--format", "html", "a.json"], in: folder.url)).stdout.contains(#"class="why""#))
+        #expect(try CLI.run(["--format", "html", "--show-suppressed", "a.json"], in: folder.url).stdout.contains("vendor default</div>"))
+    }
+}

@@ -38,6 +38,9 @@ public struct Arguments: Sendable, Equatable {
     public var baselineStrict = false
     public var showSuppressed = false
     public var omitSuppressed = false
+    /// At most this many SARIF results, the most severe (0: no limit); by default GitHub code
+    /// scanning's limit per run.
+    public var sarifMaxResults = SarifReporter.gitHubResultLimit
     /// The options given on the command line: they win over the configuration file.
     public var given: Set<String> = []
     public var showVersion = false
@@ -49,7 +52,7 @@ public struct Arguments: Sendable, Equatable {
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
-                               "--config", "--baseline", "--write-baseline", "--context"]
+                               "--config", "--baseline", "--write-baseline", "--context", "--sarif-max-results"]
     static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
     public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
@@ -120,6 +123,11 @@ public struct Arguments: Sendable, Equatable {
             case "--baseline": a.baseline = value
             case "--write-baseline": a.writeBaseline = value
             case "--context": a.contextPaths.append(value)
+            case "--sarif-max-results":
+                guard let n = Int(value), n >= 0 else {
+                    throw UsageError("--sarif-max-results must be a whole number (0 for no limit), not '\(value)'")
+                }
+                a.sarifMaxResults = n
             default: break
             }
         }
@@ -186,6 +194,8 @@ public struct Arguments: Sendable, Equatable {
           --format \(formatList(.lint))   output format (default text)
           --output FILE                      write the report to FILE instead of standard output
           --sarif FILE                       also write SARIF to FILE
+          --sarif-max-results N              at most N SARIF results, the most severe (default 25000,
+                                             GitHub code scanning's limit per run; 0: no limit)
           --fail-on error|warning|note|none  least level that makes the exit code 1 (default error)
           --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
           --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
@@ -200,7 +210,7 @@ public struct Arguments: Sendable, Equatable {
           --baseline FILE                    report only findings the baseline does not hold
           --write-baseline FILE              write the current findings as a baseline
           --baseline-strict                  also fail when baselined findings are gone
-          --show-suppressed                  show findings the configuration suppresses (text, json, junit)
+          --show-suppressed                  show findings the configuration suppresses (text, json, junit, html)
           --omit-suppressed                  leave suppressed findings out of SARIF
 
         Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;

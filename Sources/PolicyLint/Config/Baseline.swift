@@ -25,12 +25,18 @@ public struct Baseline: Sendable, Equatable {
 
     public init(entries: [Entry]) { self.entries = entries.sorted() }
 
-    /// The unsuppressed findings of a run (suppressed ones are the configuration's business).
+    /// Whether a baseline may hold findings of this rule: never those about policylint's own
+    /// configuration (`config/*`). An expired ignore's warning written into a baseline would
+    /// silence the expiry the ignore was given so that someone looks again.
+    public static func holds(ruleID: String) -> Bool { !ruleID.hasPrefix("config/") }
+
+    /// The unsuppressed findings of a run (suppressed ones are the configuration's business),
+    /// except those about the configuration itself.
     public init(reports: [FileReport], folder: String, workingDirectory: String) {
         var entries: [Entry] = []
         for report in reports {
             let file = ProjectPath.relative(report.file, to: folder, workingDirectory: workingDirectory)
-            for f in report.findings where f.suppression == nil {
+            for f in report.findings where f.suppression == nil && Self.holds(ruleID: f.ruleID) {
                 entries.append(Entry(file: file, rule: f.ruleID, pointer: f.pointer, valueHash: f.valueHash))
             }
         }
@@ -103,7 +109,8 @@ public struct Baseline: Sendable, Equatable {
             let file = ProjectPath.relative(out[r].file, to: folder, workingDirectory: workingDirectory)
             filesInRun.insert(file)
             out[r].findings.removeAll { f in
-                guard f.suppression == nil else { return false }
+                // A config/* entry (in a baseline written before they were left out) matches nothing.
+                guard f.suppression == nil, Self.holds(ruleID: f.ruleID) else { return false }
                 let key = Entry(file: file, rule: f.ruleID, pointer: f.pointer, valueHash: f.valueHash)
                 guard let n = remaining[key], n > 0 else { return false }
                 remaining[key] = n - 1

@@ -13,6 +13,7 @@ public struct GitHubReporter {
         let findings = run.shownFindings(showSuppressed: false)
         var total: [Level: Int] = [:]
         for f in findings { total[f.level, default: 0] += 1 }
+        for f in run.runFindings { total[f.level, default: 0] += 1 }
         // The closing notice is itself a notice: when there is one, notes leave it a place.
         let limit = Self.annotationsPerLevel
         let overflows = (total[.error] ?? 0) > limit || (total[.warning] ?? 0) > limit || (total[.note] ?? 0) > limit
@@ -20,6 +21,12 @@ public struct GitHubReporter {
 
         var out = "", rest = ""
         var shown: [Level: Int] = [:], hidden: [Level: Int] = [:]
+        // A finding about the whole run first: an annotation with no file, shown on the run's
+        // summary page. It takes its place within its level's 10.
+        for f in run.runFindings {
+            shown[f.level, default: 0] += 1
+            out += "::\(command(f.level)) title=\(Self.escapeProperty(f.ruleID))::\(Self.escapeData(f.message))\n"
+        }
         for f in findings {
             if shown[f.level, default: 0] < cap(f.level) {
                 shown[f.level, default: 0] += 1

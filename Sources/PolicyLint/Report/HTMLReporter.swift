@@ -1,7 +1,11 @@
 /// An audit report as one self-contained HTML page (no network): totals, findings by rule and
 /// by level as bar charts, and a sortable, filterable table with each finding's excerpt.
+/// Counts, charts and table agree: findings an ignore suppresses are left out, or with
+/// `showSuppressed` listed, marked with the ignore's reason and counted on their own.
 public struct HTMLReporter {
-    public init() {}
+    /// List the findings an ignore suppresses (`--show-suppressed`).
+    public var showSuppressed: Bool
+    public init(showSuppressed: Bool = false) { self.showSuppressed = showSuppressed }
 
     /// Escapes text for HTML; control characters become visible escapes as in the terminal.
     static func escape(_ s: String) -> String {
@@ -20,10 +24,11 @@ public struct HTMLReporter {
     }
 
     public func render(_ run: RunResult) -> String {
-        let findings = run.findings
+        let findings = run.shownFindings(showSuppressed: showSuppressed)
         let counts = Level.allCases.reversed().map { ($0, run.count($0)) }
         var byRule: [String: (count: Int, level: Level)] = [:]
-        for f in findings { byRule[f.ruleID, default: (0, f.level)].count += 1 }
+        for f in findings where f.suppression == nil { byRule[f.ruleID, default: (0, f.level)].count += 1 }
+        for f in run.runFindings { byRule[f.ruleID, default: (0, f.level)].count += 1 }
         let ruleRows = byRule.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
         let totalBytes = run.files.reduce(0) { $0 + $1.byteCount }
 
@@ -45,6 +50,8 @@ public struct HTMLReporter {
         pre{margin:4px 0 0;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f6f8fa;padding:6px;overflow-x:auto;white-space:pre}
         .controls{display:flex;gap:8px;margin:8px 0}input,select{font:inherit;padding:4px 8px}
         code{font:12px ui-monospace,Menlo,Consolas,monospace}
+        tr.suppressed td{opacity:.6}.why{color:#57606a;font-style:italic}.suppressed{color:#57606a}
+        .run-finding{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:10px 14px;margin:12px 0}
         </style></head><body>
         <h1>policylint audit report</h1>
         <div class="meta">policylint \(Self.escape(run.toolVersion)) · \(run.files.count) file\(run.files.count == 1 ? "" : "s") · \(formatBytes(totalBytes))</div>
@@ -53,7 +60,21 @@ public struct HTMLReporter {
         for (level, count) in counts {
             html += "<div class=\"card\"><b class=\"\(level.rawValue)\">\(count)</b>\(level.rawValue)\(count == 1 ? "" : "s")</div>\n"
         }
+        if showSuppressed && run.suppressedCount > 0 {
+            html += "<div class=\"card\"><b class=\"suppressed\">\(run.suppressedCount)</b>suppressed</div>\n"
+        }
         html += "<div class=\"card\"><b>\(run.checkedTypes.values.reduce(0, +))</b>objects checked</div></div>\n"
+        // What the counts leave out, as the text summary says it.
+        var leftOut: [String] = []
+        if run.suppressedCount > 0 {
+            leftOut.append(showSuppressed ? "\(run.suppressedCount) suppressed by the configuration, listed below and not counted as errors, warnings or notes"
+                                          : "\(run.suppressedCount) suppressed by the configuration, not listed (--show-suppressed lists them)")
+        }
+        if run.baselinedCount > 0 { leftOut.append("\(run.baselinedCount) in the baseline, not listed") }
+        if !leftOut.isEmpty { html += "<div class=\"meta\">\(Self.escape(leftOut.joined(separator: "; ")))</div>\n" }
+        for f in run.runFindings {
+            html += "<div class=\"run-finding\"><b class=\"\(f.level.rawValue)\">\(f.level.rawValue)</b> <code>\(Self.escape(f.ruleID))</code> \(Self.escape(f.message))</div>\n"
+        }
         html += "<div class=\"charts\"><div class=\"chart\"><h2>Findings by level</h2>\n"
         html += barChart(counts.map { ($0.0.rawValue, $0.1, colour($0.0)) })
         html += "</div><div class=\"chart\"><h2>Findings by rule</h2>\n"
@@ -61,14 +82,25 @@ public struct HTMLReporter {
         html += "</div></div>\n<h2>Findings</h2>\n"
         html += """
         <div class="controls"><input id="filter" type="search" placeholder="Filter by text, rule or file" size="40">
-        <select id="level"><option value="">all levels</option><option>error</option><option>warning</option><option>note</option></select>
+        <select id="level"><option value="">all levels</option><option>error</option><option>warning</option><option>note</option>\(showSuppressed && run.suppressedCount > 0 ? "<option>suppressed</option>" : "")</select>
         <span id="shown" class="meta"></span></div>
         <table id="findings"><thead><tr><th data-kind="text">file</th><th data-kind="number">line</th><th data-kind="level">level</th><th data-kind="text">rule</th><th data-kind="text">message</th></tr></thead><tbody>
 
         """
+        // A finding about the whole run has no file or line.
+        for f in run.runFindings {
+            html += "<tr data-level=\"\(f.level.rawValue)\"><td class=\"meta\">(the run)</td><td></td>"
+            html += "<td class=\"\(f.level.rawValue)\">\(f.level.rawValue)</td><td><code>\(Self.escape(f.ruleID))</code></td><td>\(Self.escape(f.message))</td></tr>\n"
+        }
         for f in findings {
-            html += "<tr data-level=\"\(f.level.rawValue)\"><td><code>\(Self.escape(f.file))</code></td><td>\(f.start.line):\(f.start.column)</td>"
+            // A suppressed finding is filtered as "suppressed", not by its level, so that a level's
+            // rows and its count agree.
+            let rowLevel = f.suppression == nil ? f.level.rawValue : "suppressed"
+            html += "<tr data-level=\"\(rowLevel)\"\(f.suppression == nil ? "" : " class=\"suppressed\"")><td><code>\(Self.escape(f.file))</code></td><td>\(f.start.line):\(f.start.column)</td>"
             html += "<td class=\"\(f.level.rawValue)\">\(f.level.rawValue)</td><td><code>\(Self.escape(f.ruleID))</code></td><td>\(Self.escape(f.message))"
+            if let suppression = f.suppression {
+                html += "<div class=\"why\">suppressed by <code>\(Self.escape(suppression.source))</code>: \(Self.escape(suppression.reason))</div>"
+            }
             html += "<div class=\"meta\"><code>\(Self.escape(f.pointer.isEmpty ? "/" : f.pointer))</code></div>"
             if let e = f.excerpt {
                 let caret = String(repeating: " ", count: e.caretColumn - 1) + "^" + String(repeating: "~", count: max(0, min(e.caretLength, 80) - 1))
@@ -90,7 +122,7 @@ public struct HTMLReporter {
           [].slice.call(document.querySelectorAll('#findings th')).forEach(function(th,i){var asc=true;
             th.addEventListener('click',function(){var kind=th.dataset.kind;
               rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent,c;
-                if(kind==='number'){c=parseInt(x)-parseInt(y);}else if(kind==='level'){c=rank[x]-rank[y];}else{c=x.localeCompare(y);}
+                if(kind==='number'){c=(parseInt(x)||0)-(parseInt(y)||0);}else if(kind==='level'){c=rank[x]-rank[y];}else{c=x.localeCompare(y);}
                 return asc?c:-c;});
               asc=!asc;var body=document.querySelector('#findings tbody');rows.forEach(function(r){body.appendChild(r);});});});
         })();

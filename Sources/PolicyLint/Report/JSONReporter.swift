@@ -1,4 +1,5 @@
-/// Findings as a plain JSON array, for scripts.
+/// Findings as a plain JSON array, for scripts. A finding about the whole run (no file) comes
+/// last, with null file, position and pointer.
 public struct JSONReporter {
     /// Include the findings an ignore suppresses (`--show-suppressed`), with `suppressed`.
     public var showSuppressed: Bool
@@ -22,6 +23,16 @@ public struct JSONReporter {
                         w.key("suppressed")
                         w.object { w in w.field("reason", suppression.reason); w.field("by", suppression.source) }
                     }
+                }
+            }
+            // A finding about the whole run: the same keys, null where it has no place.
+            for f in run.runFindings {
+                w.object { w in
+                    for key in ["file", "line", "column", "endLine", "endColumn"] { w.key(key); w.null() }
+                    w.field("level", f.level.rawValue)
+                    w.field("rule", f.ruleID)
+                    w.field("message", f.message)
+                    w.key("pointer"); w.null()
                 }
             }
         }

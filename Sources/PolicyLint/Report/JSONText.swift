@@ -35,6 +35,7 @@ struct JSONText {
     mutating func string(_ value: String) { beforeValue(); text += Self.quoted(value) }
     mutating func int(_ value: Int) { beforeValue(); text += String(value) }
     mutating func bool(_ value: Bool) { beforeValue(); text += value ? "true" : "false" }
+    mutating func null() { beforeValue(); text += "null" }
 
     mutating func field(_ name: String, _ value: String) { key(name); string(value) }
     mutating func field(_ name: String, _ value: Int) { key(name); int(value) }

@@ -14,6 +14,9 @@ public struct JUnitReporter {
         self.showSuppressed = showSuppressed
     }
 
+    /// The suite of the findings about the whole run (`discovery/nothing-checked`).
+    public static let runSuiteName = "policylint run"
+
     public func render(_ run: RunResult) -> String {
         struct Suite { var name: String; var cases: [String] = []; var failures = 0; var skipped = 0; var names: [String: Int] = [:] }
         var suites: [Suite] = []
@@ -44,6 +47,22 @@ public struct JUnitReporter {
                 c += "<system-out>\(body)</system-out>"
             }
             suites[i].cases.append(c + "</testcase>")
+        }
+        // Findings about the whole run have no file: their own suite, named for the run.
+        if !run.runFindings.isEmpty {
+            var suite = Suite(name: Self.runSuiteName)
+            for f in run.runFindings {
+                let body = Self.escaped("policylint: \(f.level.rawValue) [\(f.ruleID)] \(f.message)")
+                var c = "    <testcase name=\"\(Self.escaped(f.ruleID, attribute: true))\" classname=\"\(Self.runSuiteName)\">"
+                if let failLevel, f.level >= failLevel {
+                    c += "<failure message=\"\(Self.escaped(f.message, attribute: true))\" type=\"\(f.level.rawValue)\">\(body)</failure>"
+                    suite.failures += 1
+                } else {
+                    c += "<system-out>\(body)</system-out>"
+                }
+                suite.cases.append(c + "</testcase>")
+            }
+            suites.append(suite)
         }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         let tests = suites.reduce(0) { $0 + max(1, $1.cases.count) }

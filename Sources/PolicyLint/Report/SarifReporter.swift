@@ -6,7 +6,37 @@ public struct SarifReporter {
     /// Leave suppressed findings out (`--omit-suppressed`): code scanning does not honour SARIF
     /// suppressions, so there they would show as open alerts.
     public var omitSuppressed: Bool
-    public init(baseURI: String? = nil, omitSuppressed: Bool = false) { self.baseURI = baseURI; self.omitSuppressed = omitSuppressed }
+    /// At most this many results (nil: no limit). GitHub code scanning rejects a run with more
+    /// than `gitHubResultLimit`, so the most severe are kept and a tool notification counts the
+    /// others (`--sarif-max-results`).
+    public var maxResults: Int?
+
+    /// "Results per run: 25,000" in the limits table of GitHub's "SARIF support for code
+    /// scanning" (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning);
+    /// a file over it is rejected whole ("Analysis SARIF file rejected due to result limits").
+    public static let gitHubResultLimit = 25_000
+
+    public init(baseURI: String? = nil, omitSuppressed: Bool = false, maxResults: Int? = SarifReporter.gitHubResultLimit) {
+        self.baseURI = baseURI
+        self.omitSuppressed = omitSuppressed
+        self.maxResults = maxResults
+    }
+
+    /// The results within `limit`: errors first, then warnings, then notes, each in report
+    /// order, and findings an ignore suppresses after all the others; written in report order.
+    /// Also how many of each level were left out.
+    static func mostSevere(_ findings: [Finding], limit: Int) -> (kept: [Finding], leftOut: [Level: Int]) {
+        guard findings.count > limit else { return (findings, [:]) }
+        let ranked = findings.indices.sorted { a, b in
+            let x = findings[a], y = findings[b]
+            if (x.suppression == nil) != (y.suppression == nil) { return x.suppression == nil }
+            if x.level != y.level { return x.level > y.level }
+            return a < b
+        }
+        var leftOut: [Level: Int] = [:]
+        for i in ranked[limit...] { leftOut[findings[i].level, default: 0] += 1 }
+        return (ranked[..<limit].sorted().map { findings[$0] }, leftOut)
+    }
 
     public func render(_ run: RunResult) -> String {
         let ruleIDs = run.ruleSet.ruleOrder
@@ -40,9 +70,43 @@ public struct SarifReporter {
                         }
                     }
                     w.field("columnKind", "unicodeCodePoints")
+                    let all = run.findings.filter { !(omitSuppressed && $0.suppression != nil) }
+                    let (results, leftOut) = maxResults.map { Self.mostSevere(all, limit: $0) } ?? (all, [:])
+                    // What is not a result goes to the run's invocation as a tool notification: a
+                    // finding about the whole run (GitHub rejects the whole file for a result with
+                    // no location: github/codeql-action#1738, "locationFromSarifResult: expected
+                    // at least one location"), and the count of results left out.
+                    var notifications = run.runFindings.map { (level: $0.level, text: $0.message, rule: Optional($0.ruleID)) }
+                    if !leftOut.isEmpty {
+                        notifications.append((.warning, Self.leftOutMessage(kept: results.count, of: all.count, leftOut: leftOut), nil))
+                    }
+                    if !notifications.isEmpty {
+                        w.key("invocations")
+                        w.array { w in
+                            w.object { w in
+                                w.key("executionSuccessful"); w.bool(true)
+                                w.key("toolExecutionNotifications")
+                                w.array { w in
+                                    for n in notifications {
+                                        w.object { w in
+                                            w.field("level", n.level.rawValue)
+                                            w.key("message"); w.object { w in w.field("text", n.text) }
+                                            if let rule = n.rule {
+                                                w.key("associatedRule")
+                                                w.object { w in
+                                                    w.field("id", rule)
+                                                    if let index = ruleIndex[rule] { w.field("index", index) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     w.key("results")
                     w.array { w in
-                        for finding in run.findings where !(omitSuppressed && finding.suppression != nil) { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
+                        for finding in results { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
                     }
                     if !run.skippedFiles.isEmpty {
                         // Found by a directory walk, holding no NSX or SPS object: not analysed.
@@ -56,6 +120,14 @@ public struct SarifReporter {
             }
         }
         return w.text + "\n"
+    }
+
+    static func leftOutMessage(kept: Int, of total: Int, leftOut: [Level: Int]) -> String {
+        let counts = Level.allCases.reversed().compactMap { level in leftOut[level].map { "\($0) \(level.rawValue)\($0 == 1 ? "" : "s")" } }
+        let why = kept == gitHubResultLimit ? "GitHub code scanning accepts at most \(gitHubResultLimit) per run" : "--sarif-max-results is \(kept)"
+        return "this log holds \(kept) of the run's \(total) results: \(why), "
+            + "so the most severe were kept (errors, then warnings, then notes) and \(total - kept) left out (\(counts.joined(separator: ", "))); "
+            + "policylint --format json lists every finding, and --sarif-max-results 0 writes them all into the SARIF"
     }
 
     func writeRule(_ rule: RuleDescription, _ w: inout JSONText) {

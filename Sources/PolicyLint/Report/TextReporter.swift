@@ -30,15 +30,24 @@ public struct TextReporter {
                 out += paint(" \(gutter) |", "2") + " " + paint(caretLine, levelCode(finding.level)) + "\n"
             }
         }
+        out += runFindingLines(run)
         out += summary(run)
         return out
+    }
+
+    /// A finding about the whole run has no file or line: `policylint:` stands where the path
+    /// would, as on the command's other messages.
+    func runFindingLines(_ run: RunResult) -> String {
+        run.runFindings.map { f in
+            paint("policylint:", "1") + " " + paint(f.level.rawValue, levelCode(f.level)) + " [\(f.ruleID)] \(terminalSafe(f.message))\n"
+        }.joined()
     }
 
     public func summary(_ run: RunResult) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let errors = run.count(.error), warnings = run.count(.warning), notes = run.count(.note)
         let withFindings = run.files.filter { $0.findings.contains { $0.suppression == nil } }.count
-        var out = run.shownFindings(showSuppressed: showSuppressed).isEmpty ? "" : "\n"
+        var out = run.shownFindings(showSuppressed: showSuppressed).isEmpty && run.runFindings.isEmpty ? "" : "\n"
         out += "\(plural(errors, "error")), \(plural(warnings, "warning")), \(plural(notes, "note")) in \(plural(run.files.count, "file"))"
         out += withFindings > 0 ? " (\(withFindings) with findings)" : ""
         // What was left out, so a clean-looking report never hides that something was accepted.
