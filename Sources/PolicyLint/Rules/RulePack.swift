@@ -330,16 +330,44 @@ public final class FieldSpec: Sendable {
 
 /// A requirement that depends on other fields: when `when` holds, the `require`d fields must be
 /// present and the `forbid`den ones absent; with neither, the condition itself is the finding.
+/// The message may name `{field}` (the field required or forbidden, or `at`), `{value}` (that
+/// field's value) and `{limit}` (the bound a `when` test compares with).
 public struct Condition: Sendable {
     public var rule: String
     public var when: Predicate
-    public var require: [String]
-    public var forbid: [String]
+    public var require: [FieldPath]
+    public var forbid: [FieldPath]
     /// Only in this mode (e.g. a PSK is required in an authored body, not in an export).
     public var mode: DocumentMode?
     /// Where the finding points when neither require nor forbid names a field.
-    public var at: String?
+    public var at: FieldPath?
     public var message: String
+}
+
+/// A field of an object or of the objects inside it: `a/b/c` (or the JSON Pointer `/a/b/c`),
+/// each step a member name with RFC 6901 escapes (`~1` for `/`, `~0` for `~`). Checked against
+/// the type's fields when packs load, so a misspelt or dotted name is an error, not a silent miss.
+public struct FieldPath: Sendable, CustomStringConvertible {
+    public let segments: [String]
+    /// As the pack wrote it, for messages.
+    public let text: String
+    /// Where the pack wrote it, for load errors.
+    public let position: SourcePosition?
+
+    /// nil when a step is empty (`a//b`, `a/`).
+    public init?(_ text: String, position: SourcePosition? = nil) {
+        let body = text.hasPrefix("/") ? String(text.dropFirst()) : text
+        let segments = body.split(separator: "/", omittingEmptySubsequences: false)
+            .map { String($0).replacing("~1", with: "/").replacing("~0", with: "~") }
+        guard !segments.isEmpty, !segments.contains(where: \.isEmpty) else { return nil }
+        self.segments = segments
+        self.text = text
+        self.position = position
+    }
+
+    public var description: String { text }
+    /// The last step: the member a finding about the path names.
+    public var name: String { segments[segments.count - 1] }
 }
 
 /// A test on an object's fields.
@@ -347,7 +375,9 @@ public indirect enum Predicate: Sendable {
     case all([Predicate])
     case any([Predicate])
     case not(Predicate)
-    case field(String, FieldTest)
+    case field(FieldPath, FieldTest)
+    /// At least one of these fields is a non-empty array, object or string.
+    case anyNonEmpty([FieldPath])
 }
 
 public enum FieldTest: Sendable {
@@ -359,10 +389,20 @@ public enum FieldTest: Sendable {
     case nonEmpty
     /// A number (or string of digits) above or below a bound.
     case greaterThan(Double), lessThan(Double)
+    /// Compared with another field's value: both numbers (or strings of digits), or, for
+    /// `equal`/`notEqual`, any two scalars. False when either is absent.
+    case compare(Comparison, FieldPath)
+    /// An array of at most this many values, a value `a-b` (a range) counting as `rangeWeight`
+    /// (NSX counts a port range as two values against its limit of 15).
+    case countAtMost(Int, rangeWeight: Int)
     /// An array with at least one object element for which the predicate holds.
     case contains(Predicate)
     /// A string of this format (e.g. an SPS server `value` that must match its `selection`).
     case format(ValueFormat)
+}
+
+public enum Comparison: String, Sendable, CaseIterable {
+    case lessThanField, greaterThanField, equalsField, notEqualsField
 }
 
 public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {

@@ -32,6 +32,15 @@ struct StrictReader {
         ConfigurationError(file: file, position: lines.position(of: doc.range(node).lowerBound), message: message)
     }
 
+    /// A field path (`a/b/c`), with its position for the errors found when types are resolved.
+    func path(_ node: Int, _ what: String) throws -> FieldPath {
+        let text = try string(node, what)
+        guard let path = FieldPath(text, position: lines.position(of: doc.range(node).lowerBound)) else {
+            throw fail(node, "\(what) '\(text)' is not a field path: member names joined by '/', none empty (e.g. different_certificates_for_upstream/certificates)")
+        }
+        return path
+    }
+
     /// An object's members by key, after checking that every key is one of `allowed`.
     func object(_ node: Int, allowed: [String], what: String) throws -> [String: Int] {
         guard doc.kind(node) == .object else { throw fail(node, "\(what) must be an object") }
@@ -265,18 +274,28 @@ public enum RulePackLoader {
             mode = parsed
         }
         return Condition(rule: try r.string(rule, "rule"), when: try predicate(when, r),
-                         require: try o["require"].map { try r.strings($0, "require") } ?? [],
-                         forbid: try o["forbid"].map { try r.strings($0, "forbid") } ?? [],
-                         mode: mode, at: try o["at"].map { try r.string($0, "at") }, message: try r.string(message, "message"))
+                         require: try o["require"].map { try r.array($0, "require").map { try r.path($0, "require") } } ?? [],
+                         forbid: try o["forbid"].map { try r.array($0, "forbid").map { try r.path($0, "forbid") } } ?? [],
+                         mode: mode, at: try o["at"].map { try r.path($0, "at") }, message: try r.string(message, "message"))
     }
 
     static func predicate(_ node: Int, _ r: StrictReader) throws -> Predicate {
-        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty", "greaterThan", "lessThan", "contains", "format"], what: "a predicate")
+        let o = try r.object(node, allowed: ["all", "any", "not", "anyNonEmpty", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent",
+                                             "nonEmpty", "greaterThan", "lessThan", "lessThanField", "greaterThanField", "equalsField", "notEqualsField",
+                                             "countAtMost", "rangeWeight", "contains", "format"], what: "a predicate")
         if let all = o["all"] { return .all(try r.array(all, "all").map { try predicate($0, r) }) }
         if let any = o["any"] { return .any(try r.array(any, "any").map { try predicate($0, r) }) }
         if let not = o["not"] { return .not(try predicate(not, r)) }
-        guard let f = o["field"] else { throw r.fail(node, "a predicate is {\"all\"|\"any\": [...]}, {\"not\": ...} or {\"field\": ..., test}") }
-        let name = try r.string(f, "field")
+        if let paths = o["anyNonEmpty"] { return .anyNonEmpty(try r.array(paths, "anyNonEmpty").map { try r.path($0, "anyNonEmpty") }) }
+        guard let f = o["field"] else { throw r.fail(node, "a predicate is {\"all\"|\"any\": [...]}, {\"not\": ...}, {\"anyNonEmpty\": [paths]} or {\"field\": ..., test}") }
+        let name = try r.path(f, "field")
+        for comparison in Comparison.allCases {
+            if let other = o[comparison.rawValue] { return .field(name, .compare(comparison, try r.path(other, comparison.rawValue))) }
+        }
+        if o["countAtMost"] == nil, let w = o["rangeWeight"] { throw r.fail(w, "rangeWeight goes with countAtMost") }
+        if let v = o["countAtMost"] {
+            return .field(name, .countAtMost(try r.integer(v, "countAtMost"), rangeWeight: try o["rangeWeight"].map { try r.integer($0, "rangeWeight") } ?? 1))
+        }
         let orAbsent = try o["orAbsent"].map { try r.bool($0, "orAbsent") } ?? false
         if let v = o["equals"] { return .field(name, .isIn([try r.scalar(v)], orAbsent: orAbsent)) }
         if let v = o["in"] { return .field(name, .isIn(try r.array(v, "in").map { try r.scalar($0) }, orAbsent: orAbsent)) }
@@ -292,7 +311,7 @@ public enum RulePackLoader {
             guard let f = ValueFormat(rawValue: try r.string(v, "format")) else { throw r.fail(v, "unknown format (allowed: \(ValueFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
             return .field(name, .format(f))
         }
-        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, contains, format")
+        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, lessThanField, greaterThanField, equalsField, notEqualsField, countAtMost, contains, format")
     }
 }
 

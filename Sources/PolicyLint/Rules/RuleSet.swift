@@ -98,7 +98,13 @@ public struct RuleSet: Sendable {
                 try checkField(field, type)
                 if field.secret { secretKeysToAdd.append(name) }
             }
-            for condition in type.conditions { try checkRule(condition.rule, type) }
+            for condition in type.conditions {
+                try checkRule(condition.rule, type)
+                try checkPaths(condition.when, in: type)
+                for path in condition.require + condition.forbid + (condition.at.map { [$0] } ?? []) { _ = try checkPath(path, in: type) }
+            }
+            for field in type.fields.values { if let exempt = field.exemptWhen { try checkPaths(exempt, in: type) } }
+            if let unless = type.recognize?.unless { try checkPaths(unless, in: type) }
         }
         secretKeys.formUnion(secretKeysToAdd)
         recognizable = types.values.filter { $0.recognize != nil }
@@ -141,6 +147,54 @@ public struct RuleSet: Sendable {
         let names = nsxCandidates.keys.sorted()
         nsxCandidateNames = NameTable(names)
         nsxCandidateLists = names.map { nsxCandidates[$0]! }
+    }
+
+    /// Checks a path against a type's fields, step by step through member types: a field a
+    /// closed type does not declare is an error, and so is a dotted name anywhere (paths are
+    /// written with '/'), which would otherwise never match. Returns the field the path ends
+    /// at, when the types describe it.
+    @discardableResult
+    func checkPath(_ path: FieldPath, in type: TypeSpec) throws -> FieldSpec? {
+        var current: TypeSpec? = type
+        var field: FieldSpec?
+        for (i, segment) in path.segments.enumerated() {
+            guard let holder = current else { return nil }
+            guard let found = holder.fields[segment] else {
+                let walked = path.segments[..<i].joined(separator: "/")
+                if segment.contains("."), case let steps = segment.split(separator: ".").map(String.init), holder.fields[steps[0]] != nil {
+                    let meant = (walked.isEmpty ? "" : walked + "/") + steps.joined(separator: "/")
+                    throw ConfigurationError(file: type.pack, position: path.position,
+                                             message: "'\(path.text)' is not a field of \(holder.name): a path is written with '/'; did you mean '\(meant)'?")
+                }
+                if holder.closed {
+                    let hint = closestMatch(to: segment, in: holder.fieldOrder).map { "; did you mean '\((walked.isEmpty ? "" : walked + "/") + $0)'?" } ?? ""
+                    throw ConfigurationError(file: type.pack, position: path.position,
+                                             message: "'\(path.text)': \(holder.name) has no field '\(segment)'\(hint)")
+                }
+                return nil
+            }
+            field = found
+            current = found.member.flatMap { types[$0] }
+        }
+        return field
+    }
+
+    /// Checks every path of a predicate evaluated on an object of `type`; `contains` tests
+    /// the elements of a list, as the list's member type.
+    func checkPaths(_ predicate: Predicate, in type: TypeSpec) throws {
+        switch predicate {
+        case .all(let parts), .any(let parts): for part in parts { try checkPaths(part, in: type) }
+        case .not(let inner): try checkPaths(inner, in: type)
+        case .anyNonEmpty(let paths): for path in paths { try checkPath(path, in: type) }
+        case .field(let path, let test):
+            let field = try checkPath(path, in: type)
+            switch test {
+            case .compare(_, let other): try checkPath(other, in: type)
+            case .contains(let inner):
+                if let element = field?.items?.member.flatMap({ types[$0] }) { try checkPaths(inner, in: element) }
+            default: break
+            }
+        }
     }
 
     /// The indices in `recognizable` of the types that may claim an NSX object whose
