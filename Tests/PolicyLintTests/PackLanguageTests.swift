@@ -88,3 +88,48 @@ struct PackLanguageTests {
         #expect(note?.message.hasPrefix("session_timeout is 1800 seconds, above 300:") == true)
     }
 }
+
+/// References and uniqueness are pack data: a type a pack adds gets `xref/dangling` and
+/// `dup/sequence-number` with no Swift of its own.
+@Suite("Pack language: references and uniqueness")
+struct ReferencesAndUniquenessTests {
+    static let pack = """
+    {"pack": "acme-lb",
+     "collections": [{"segment": "pools", "types": ["AcmePool"]}, {"segment": "acme-vips", "types": ["AcmeVip"]}],
+     "types": [
+      {"name": "AcmeVip", "recognize": {"resource_type": "AcmeVip"},
+       "unique": [{"field": "port", "alsoBy": ["protocol"], "rule": "dup/sequence-number",
+                   "message": "another {type} of the same gateway listens on {value}"}],
+       "fields": {"pool_path": {"type": "string", "references": "pools"}, "port": {"type": "integer"}, "protocol": {"type": "string"}}}
+     ]}
+    """
+
+    static func lint(_ files: [(String, String)]) throws -> [FileReport] {
+        let rules = try RuleSet(packs: try RuleSet.builtInPacks() + [try RulePackLoader.load(file: "acme-lb.json", bytes: Array(Self.pack.utf8))])
+        return Linter(ruleSet: rules).lint(bundle: files.map { (name: $0.0, bytes: Array($0.1.utf8)) })
+    }
+
+    @Test func aNewTypesReferenceAndUniqueKeyWorkFromThePackAlone() throws {
+        let pools = #"{"results": [{"resource_type": "AcmePool", "id": "web", "path": "/infra/pools/web"}]}"#
+        let vips = """
+        {"results": [
+          {"resource_type": "AcmeVip", "id": "a", "path": "/infra/tier-1s/t1/acme-vips/a", "pool_path": "/infra/pools/web", "port": 443, "protocol": "TCP"},
+          {"resource_type": "AcmeVip", "id": "b", "path": "/infra/tier-1s/t1/acme-vips/b", "pool_path": "/infra/pools/wbe", "port": 443, "protocol": "TCP"},
+          {"resource_type": "AcmeVip", "id": "c", "path": "/infra/tier-1s/t1/acme-vips/c", "pool_path": "/infra/pools/web", "port": 443, "protocol": "UDP"}
+        ]}
+        """
+        let reports = try Self.lint([("pools.json", pools), ("vips.json", vips)])
+        let found = reports[1].findings.map { "\($0.start.line):\($0.start.column) \($0.ruleID) \($0.message)" }
+        #expect(found == [
+            "3:97 xref/dangling /infra/pools/wbe is not defined in this run's files, which do define pools; did you mean /infra/pools/web?",
+            "3:125 dup/sequence-number another AcmeVip of the same gateway listens on 443",
+        ])
+    }
+
+    @Test func aUniqueKeyOnAFieldTheTypeLacksIsALoadError() {
+        let broken = Self.pack.replacingOccurrences(of: #""alsoBy": ["protocol"]"#, with: #""alsoBy": ["protocl"]"#)
+        #expect(throws: ConfigurationError.self) {
+            _ = try RuleSet(packs: try RuleSet.builtInPacks() + [try RulePackLoader.load(file: "acme-lb.json", bytes: Array(broken.utf8))])
+        }
+    }
+}

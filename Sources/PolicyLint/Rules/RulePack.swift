@@ -9,6 +9,34 @@ public struct RulePack: Sendable {
     public var name: String
     public var rules: [RuleDescription]
     public var types: [TypeSpec]
+    /// Where NSX types live in policy paths.
+    public var collections: [PathCollection] = []
+}
+
+/// Where objects of some NSX types live in a policy path: under their parent's path as
+/// `/segment/id` (`security-policies`), or at a root (`/infra`). It lets the paths of H-API
+/// bodies, whose objects carry an id but no path, be derived, and names a collection in messages.
+public struct PathCollection: Sendable {
+    /// The path step before an object's id, e.g. `groups`; nil for a root.
+    public var segment: String?
+    /// The path of the one object of a root type, e.g. `/infra`.
+    public var root: String?
+    public var types: [String]
+    /// NSX predefines objects of this collection that exports of a user's own objects do not
+    /// hold (system services such as `/infra/services/HTTPS`): a reference that no file defines
+    /// may be one of them, and is reported only as a near miss of one that is defined.
+    public var predefined: Bool
+}
+
+/// A value that must be unique among an object's siblings: two objects of one type under one
+/// parent (and with the same `alsoBy` values) with the same value of `field`.
+public struct UniqueKey: Sendable {
+    public var field: String
+    /// Further fields whose values must also agree (a policy's `category`).
+    public var alsoBy: [String]
+    public var rule: String
+    /// `{type}` and `{value}` are filled in.
+    public var message: String
 }
 
 /// A rule's identity and documentation. Its examples are its tests.
@@ -83,6 +111,7 @@ public struct TypeSpec: Sendable {
         var conditions: [Condition]
         var pack: String
         var assumes: String?
+        var unique: [UniqueKey] = []
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -95,6 +124,7 @@ public struct TypeSpec: Sendable {
             let copy = Storage(name: name, recognize: recognize, include: include, closed: closed, fields: fields,
                                fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
             copy.assumes = assumes
+            copy.unique = unique
             copy.fieldTable = fieldTable
             return copy
         }
@@ -128,6 +158,8 @@ public struct TypeSpec: Sendable {
     /// For a type that recognises bare bodies by their fields: the type such a body is taken to
     /// be (`SecurityPolicy` for a PUT body without `resource_type`), named in the summary.
     public var assumes: String? { get { storage.assumes } set { unique.assumes = newValue } }
+    /// What must be unique among siblings of this type (sequence numbers).
+    public var uniqueKeys: [UniqueKey] { get { storage.unique } set { unique.unique = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }
@@ -298,6 +330,9 @@ public final class FieldSpec: Sendable {
     public let exemptWhen: Predicate?
     /// A credential: its value never appears in any output.
     public let secret: Bool
+    /// The field's string values (or its list's) that start with `/` are policy paths of objects
+    /// in this collection (`groups`): references the bundle resolves (`xref/dangling`).
+    public let references: String?
     /// Whether any constraint reads a string value's text: if none does, the checker does not
     /// decode it.
     let checksText: Bool
@@ -311,7 +346,8 @@ public final class FieldSpec: Sendable {
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, patternMeaning: String? = nil, format: ValueFormat?,
          readOnly: Bool, deprecated: String?, deprecatedValues: [String: String], rule: String?, member: String?,
-         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)]) {
+         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)], references: String? = nil) {
+        self.references = references
         self.formatChecks = formatChecks
         self.types = types; self.enumValues = enumValues; self.minimum = minimum; self.maximum = maximum
         self.minLength = minLength; self.maxLength = maxLength; self.minItems = minItems; self.maxItems = maxItems

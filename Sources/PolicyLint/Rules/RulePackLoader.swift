@@ -106,12 +106,31 @@ public enum RulePackLoader {
     public static func load(file: String, bytes: [UInt8], compilePatterns: Bool = true) throws -> RulePack {
         var reader = try StrictReader(file: file, bytes: bytes)
         reader.compilesPatterns = compilePatterns
-        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types"], what: "a rule pack")
+        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types", "collections"], what: "a rule pack")
         guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
         let name = try reader.string(nameNode, "pack")
         let rules = try top["rules"].map { try reader.array($0, "rules").map { try rule($0, reader, pack: file) } } ?? []
         let types = try top["types"].map { try reader.array($0, "types").map { try typeSpec($0, reader, pack: file) } } ?? []
-        return RulePack(name: name, rules: rules, types: types)
+        var pack = RulePack(name: name, rules: rules, types: types)
+        pack.collections = try top["collections"].map { try reader.array($0, "collections").map { try collection($0, reader) } } ?? []
+        return pack
+    }
+
+    static func collection(_ node: Int, _ r: StrictReader) throws -> PathCollection {
+        let o = try r.object(node, allowed: ["segment", "root", "types", "predefined"], what: "a collection")
+        guard (o["segment"] == nil) != (o["root"] == nil) else { throw r.fail(node, "a collection has a \"segment\" (the path step before an object's id) or a \"root\" (the path of its one object)") }
+        guard let types = o["types"] else { throw r.fail(node, "a collection needs \"types\": the NSX types that live in it") }
+        return PathCollection(segment: try o["segment"].map { try r.string($0, "segment") }, root: try o["root"].map { try r.string($0, "root") },
+                              types: try r.strings(types, "types"), predefined: try o["predefined"].map { try r.bool($0, "predefined") } ?? false)
+    }
+
+    static func uniqueKey(_ node: Int, _ r: StrictReader) throws -> UniqueKey {
+        let o = try r.object(node, allowed: ["field", "alsoBy", "rule", "message"], what: "a unique key")
+        guard let field = o["field"], let rule = o["rule"], let message = o["message"] else {
+            throw r.fail(node, "a unique key needs \"field\", \"rule\" and \"message\"")
+        }
+        return UniqueKey(field: try r.string(field, "field"), alsoBy: try o["alsoBy"].map { try r.strings($0, "alsoBy") } ?? [],
+                         rule: try r.string(rule, "rule"), message: try r.string(message, "message"))
     }
 
     static func rule(_ node: Int, _ r: StrictReader, pack: String) throws -> RuleDescription {
@@ -156,7 +175,7 @@ public enum RulePackLoader {
     }
 
     static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
-        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions"], what: "a type")
+        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique"], what: "a type")
         guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
         var recognizer: Recognizer?
         if let rn = o["recognize"] {
@@ -193,12 +212,13 @@ public enum RulePackLoader {
             }
             type.assumes = try r.string(a, "assumes")
         }
+        type.uniqueKeys = try o["unique"].map { try r.array($0, "unique").map { try uniqueKey($0, r) } } ?? []
         return type
     }
 
     static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
                             "pattern", "patternMeaning", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
-                            "exemptWhen", "secret", "formatChecks"]
+                            "exemptWhen", "secret", "formatChecks", "references"]
 
     static func field(_ node: Int, _ r: StrictReader) throws -> FieldSpec {
         let o = try r.object(node, allowed: fieldKeys, what: "a field")
@@ -260,7 +280,8 @@ public enum RulePackLoader {
             deprecatedValues: deprecatedValues,
             rule: try o["rule"].map { try r.string($0, "rule") }, member: try o["member"].map { try r.string($0, "member") },
             items: try o["items"].map { try field($0, r) }, exemptWhen: try o["exemptWhen"].map { try predicate($0, r) },
-            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false, formatChecks: formatChecks)
+            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false, formatChecks: formatChecks,
+            references: try o["references"].map { try r.string($0, "references") })
     }
 
     static func condition(_ node: Int, _ r: StrictReader) throws -> Condition {

@@ -24,6 +24,10 @@ public struct RuleSet: Sendable {
     /// The types `--kind` and the configuration's `kinds` may name for a bare body: the SPS
     /// policy kinds and the NSX types the packs declare, sorted.
     public private(set) var kindNames: [String] = []
+    /// Where NSX types live in policy paths, from every pack.
+    public private(set) var collections: [PathCollection] = []
+    /// The packs' references, uniqueness and paths, for the bundle index.
+    private(set) var bundleSchema = BundleSchema.empty
     /// Keys whose values are credentials: never printed, masked in excerpts.
     public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
                                                        "access_token", "refresh_token", "private_key", "passphrase"]
@@ -56,6 +60,14 @@ public struct RuleSet: Sendable {
             }
             types[type.name] = type
         }
+        for collection in pack.collections {
+            for name in collection.types {
+                if let other = collections.first(where: { $0.types.contains(name) }) {
+                    throw ConfigurationError(file: pack.name, message: "type '\(name)' is in two collections ('\(other.segment ?? other.root ?? "")' and '\(collection.segment ?? collection.root ?? "")')")
+                }
+            }
+            collections.append(collection)
+        }
     }
 
     /// Resolves includes and checks that every referenced rule, type and member exists.
@@ -73,6 +85,7 @@ public struct RuleSet: Sendable {
                 }
                 type.required = base.required.filter { !type.required.contains($0) } + type.required
                 type.conditions = base.conditions + type.conditions
+                type.uniqueKeys = base.uniqueKeys.filter { key in !type.uniqueKeys.contains { $0.field == key.field } } + type.uniqueKeys
             }
             resolved[name] = type
             return type
@@ -104,6 +117,12 @@ public struct RuleSet: Sendable {
                 for path in condition.require + condition.forbid + (condition.at.map { [$0] } ?? []) { _ = try checkPath(path, in: type) }
             }
             for field in type.fields.values { if let exempt = field.exemptWhen { try checkPaths(exempt, in: type) } }
+            for key in type.uniqueKeys {
+                try checkRule(key.rule, type)
+                for name in [key.field] + key.alsoBy where type.fields[name] == nil {
+                    throw ConfigurationError(file: type.pack, message: "type '\(type.name)' has no field '\(name)' for its unique key on '\(key.field)'")
+                }
+            }
             if let unless = type.recognize?.unless { try checkPaths(unless, in: type) }
         }
         secretKeys.formUnion(secretKeysToAdd)
@@ -116,6 +135,7 @@ public struct RuleSet: Sendable {
                 throw ConfigurationError(file: type.pack, message: "type '\(type.name)' assumes type '\(assumed)', which no pack declares")
             }
         }
+        bundleSchema = BundleSchema(types: types, collections: collections)
         kindNames = Set(recognizable.compactMap { type -> String? in
             guard let r = type.recognize else { return nil }
             if r.hrefPattern != nil { return type.name }
