@@ -133,3 +133,25 @@ struct ReferencesAndUniquenessTests {
         }
     }
 }
+
+@Suite("Pack language: subtypes")
+struct SubtypeTests {
+    @Test func aChildWrapperHoldsASubtypeAPackDeclares() throws {
+        let pack = #"""
+        {"pack": "acme-sub", "types": [
+          {"name": "AcmeBase", "recognize": {"resource_type": "AcmeBase"}},
+          {"name": "AcmeSpecial", "recognize": {"resource_type": "AcmeSpecial"}, "base": "AcmeBase"}]}
+        """#
+        let rules = try RuleSet(packs: try RuleSet.builtInPacks() + [try RulePackLoader.load(file: "acme-sub.json", bytes: Array(pack.utf8))])
+        let body = #"{"resource_type": "Infra", "children": [{"resource_type": "ChildAcmeBase", "AcmeBase": {"resource_type": "AcmeSpecial", "id": "a"}}]}"#
+        #expect(Linter(ruleSet: rules).lint(file: "a.json", bytes: Array(body.utf8)).findings.filter { $0.ruleID == "nsx/child-type-mismatch" }.isEmpty)
+        #expect(Linter(ruleSet: builtInRules).lint(file: "a.json", bytes: Array(body.utf8)).findings.contains { $0.ruleID == "nsx/child-type-mismatch" })
+    }
+
+    @Test func aBaseNoPackOrModelKnowsIsALoadError() {
+        let pack = #"{"pack": "acme-sub", "types": [{"name": "AcmeSpecial", "recognize": {"resource_type": "AcmeSpecial"}, "base": "IPSecVpnSesion"}]}"#
+        #expect(throws: ConfigurationError.self) {
+            _ = try RuleSet(packs: try RuleSet.builtInPacks() + [try RulePackLoader.load(file: "acme-sub.json", bytes: Array(pack.utf8))])
+        }
+    }
+}

@@ -112,6 +112,7 @@ public struct TypeSpec: Sendable {
         var pack: String
         var assumes: String?
         var unique: [UniqueKey] = []
+        var base: String?
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -125,6 +126,7 @@ public struct TypeSpec: Sendable {
                                fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
             copy.assumes = assumes
             copy.unique = unique
+            copy.base = base
             copy.fieldTable = fieldTable
             return copy
         }
@@ -158,6 +160,8 @@ public struct TypeSpec: Sendable {
     /// For a type that recognises bare bodies by their fields: the type such a body is taken to
     /// be (`SecurityPolicy` for a PUT body without `resource_type`), named in the summary.
     public var assumes: String? { get { storage.assumes } set { unique.assumes = newValue } }
+    /// The NSX type this one is a subtype of: a `Child<base>` wrapper may hold it.
+    public var base: String? { get { storage.base } set { unique.base = newValue } }
     /// What must be unique among siblings of this type (sequence numbers).
     public var uniqueKeys: [UniqueKey] { get { storage.unique } set { unique.unique = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.

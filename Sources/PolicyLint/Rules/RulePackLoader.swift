@@ -175,7 +175,7 @@ public enum RulePackLoader {
     }
 
     static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
-        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique"], what: "a type")
+        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique", "base"], what: "a type")
         guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
         var recognizer: Recognizer?
         if let rn = o["recognize"] {
@@ -212,6 +212,7 @@ public enum RulePackLoader {
             }
             type.assumes = try r.string(a, "assumes")
         }
+        type.base = try o["base"].map { try r.string($0, "base") }
         type.uniqueKeys = try o["unique"].map { try r.array($0, "unique").map { try uniqueKey($0, r) } } ?? []
         return type
     }

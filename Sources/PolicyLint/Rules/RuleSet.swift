@@ -24,6 +24,8 @@ public struct RuleSet: Sendable {
     /// The types `--kind` and the configuration's `kinds` may name for a bare body: the SPS
     /// policy kinds and the NSX types the packs declare, sorted.
     public private(set) var kindNames: [String] = []
+    /// Subtypes the packs declare (`base`), by base type: a `Child<base>` wrapper may hold them.
+    private(set) var declaredSubtypes: [String: Set<String>] = [:]
     /// Where NSX types live in policy paths, from every pack.
     public private(set) var collections: [PathCollection] = []
     /// The packs' references, uniqueness and paths, for the bundle index.
@@ -136,6 +138,15 @@ public struct RuleSet: Sendable {
             }
         }
         bundleSchema = BundleSchema(types: types, collections: collections)
+        declaredSubtypes = [:]
+        for type in types.values {
+            guard let base = type.base else { continue }
+            guard types[base] != nil || NSXTypeNames.shared.table.index(of: base) != nil else {
+                let hint = closestMatch(to: base, in: Array(types.keys)).map { "; did you mean '\($0)'?" } ?? ""
+                throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names base '\(base)', which is no type of the packs nor of the NSX model\(hint)")
+            }
+            declaredSubtypes[base, default: []].insert(type.recognize?.resourceType ?? type.name)
+        }
         kindNames = Set(recognizable.compactMap { type -> String? in
             guard let r = type.recognize else { return nil }
             if r.hrefPattern != nil { return type.name }
@@ -215,6 +226,18 @@ public struct RuleSet: Sendable {
             default: break
             }
         }
+    }
+
+    /// Whether an NSX type is a subtype of another, as a pack declares (`base`) or as the NSX
+    /// model lists it (`IPSecVpnSession` → `PolicyBasedIPSecVpnSession`), at any depth.
+    func isSubtype(_ type: String, of base: String) -> Bool {
+        var pending = [base], seen: Set<String> = [base]
+        while let current = pending.popLast() {
+            let direct = declaredSubtypes[current, default: []].union(NSXTypeNames.shared.subtypes[current] ?? [])
+            if direct.contains(type) { return true }
+            for next in direct where seen.insert(next).inserted { pending.append(next) }
+        }
+        return false
     }
 
     /// The indices in `recognizable` of the types that may claim an NSX object whose
