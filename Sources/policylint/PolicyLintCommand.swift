@@ -201,15 +201,8 @@ struct PolicyLintCommand {
 
         switch arguments.command {
         case .rules:
-            switch arguments.format {
-            case .json:
-                print(RuleCatalogue.json(ruleSet), terminator: "")
-            case .markdown:
-                print(terminalSafeLines(RuleDocumentation.catalogue(ruleSet)), terminator: "")
-            default:
-                // A pack given with --rules is input too: its text is shown escaped, like a finding's.
-                for id in ruleSet.ruleOrder { if let rule = ruleSet.rules[id] { print(terminalSafe("\(id)  \(rule.level.rawValue)  \(rule.summary)")) } }
-            }
+            // The parser accepts only the formats that write the rule list.
+            print(arguments.format.ruleList(ruleSet) ?? "", terminator: "")
             exit(0)
         case .explain:
             guard let id = arguments.ruleID, let rule = ruleSet.rules[id] else {
@@ -477,21 +470,18 @@ struct PolicyLintCommand {
             uriEncodedDirectory(FileManager.default.currentDirectoryPath)
         }
 
-        func render(_ format: Arguments.Format, toTerminal: Bool) -> String {
-            switch format {
-            case .text:
-                let env = ProcessInfo.processInfo.environment
-                let color = toTerminal && isatty(1) != 0 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
-                return TextReporter(color: color, showSuppressed: arguments.showSuppressed).render(run)
-            case .sarif:
-                return SarifReporter(baseURI: cwdURI(), omitSuppressed: arguments.omitSuppressed,
-                                     maxResults: arguments.sarifMaxResults == 0 ? nil : arguments.sarifMaxResults).render(run)
-            case .json: return JSONReporter(showSuppressed: arguments.showSuppressed).render(run)
-            case .github: return GitHubReporter().render(run)
-            case .html: return HTMLReporter(showSuppressed: arguments.showSuppressed).render(run)
-            case .junit: return JUnitReporter(failLevel: arguments.failLevel, showSuppressed: arguments.showSuppressed).render(run)
-            case .markdown: return ""  // the argument parser allows markdown only for `rules`
-            }
+        /// The report in `format` (the parser accepts only formats that write a run); colour
+        /// only on a terminal that shows it.
+        func render(_ format: ReportFormat, toTerminal: Bool) -> String {
+            let env = ProcessInfo.processInfo.environment
+            var options = ReportOptions()
+            options.color = toTerminal && isatty(1) != 0 && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+            options.showSuppressed = arguments.showSuppressed
+            options.omitSuppressed = arguments.omitSuppressed
+            options.sarifMaxResults = arguments.sarifMaxResults == 0 ? nil : arguments.sarifMaxResults
+            options.baseURI = cwdURI()
+            options.failLevel = arguments.failLevel
+            return format.reporter(options)?.render(run) ?? ""
         }
 
         func write(_ text: String, to path: String, what: String) {

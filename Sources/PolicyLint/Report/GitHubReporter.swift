@@ -4,7 +4,7 @@
 /// GitHub shows at most 10 annotations of each kind per step and drops the rest silently, so
 /// policylint annotates the first 10 of each level, lists the others as plain log lines, and
 /// ends with one notice counting them. Suppressed findings are never annotated.
-public struct GitHubReporter {
+public struct GitHubReporter: Reporter {
     public static let annotationsPerLevel = 10
 
     public init() {}

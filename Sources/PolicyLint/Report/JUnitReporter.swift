@@ -3,7 +3,7 @@
 /// is a `<failure>`; one below it passes with the finding in `<system-out>`, so the report agrees
 /// with the exit code. Test case names use the rule and the JSON pointer, not the line, so a
 /// CI's history of a case survives moved lines.
-public struct JUnitReporter {
+public struct JUnitReporter: Reporter {
     /// The least level that fails (`--fail-on`); nil: nothing fails.
     public var failLevel: Level?
     /// Show suppressed findings as skipped cases (`--show-suppressed`).

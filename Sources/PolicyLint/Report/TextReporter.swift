@@ -1,6 +1,6 @@
 /// Findings for people: `path:line:col: level [rule] message`, the source line with a caret,
 /// and a closing summary. The only reporter that knows about colour.
-public struct TextReporter {
+public struct TextReporter: Reporter {
     public var color: Bool
     /// Show the findings an ignore suppresses (`--show-suppressed`), marked with its reason.
     public var showSuppressed: Bool
