@@ -44,7 +44,7 @@ struct LintCommand {
         let configuration = try loadConfiguration()
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
-        if let kind = arguments.kind, ruleSet.types[kind] == nil {
+        if let kind = arguments.kind, !ruleSet.declaresType(kind) {
             let hint = closestMatch(to: kind, in: ruleSet.kindNames).map { "; did you mean '\($0)'?" } ?? ""
             throw CommandError("unknown kind '\(kind)' (known: \(ruleSet.kindNames.joined(separator: ", ")))\(hint)")
         }

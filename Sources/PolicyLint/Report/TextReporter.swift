@@ -43,7 +43,7 @@ public struct TextReporter: Reporter {
         }.joined()
     }
 
-    public func summary(_ run: RunResult) -> String {
+    func summary(_ run: RunResult) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let errors = run.count(.error), warnings = run.count(.warning), notes = run.count(.note)
         let withFindings = run.files.filter { $0.findings.contains { $0.suppression == nil } }.count

@@ -8,7 +8,7 @@ import Synchronization
 public struct RulePack: Sendable {
     public var name: String
     public var rules: [RuleDescription]
-    public var types: [TypeSpec]
+    var types: [TypeSpec]
 }
 
 /// A rule's identity and documentation. Its examples are its tests.
@@ -20,13 +20,13 @@ public struct RuleDescription: Sendable {
     /// Where the limit or enum comes from: a seed document or a public reference.
     public var source: String
     public var tags: [String]
-    public var examples: [RuleExample]
+    var examples: [RuleExample]
     /// The pack file the rule comes from.
     public var pack: String
 }
 
 /// A JSON snippet for a rule. In an invalid example, `↓` marks where each finding starts.
-public struct RuleExample: Sendable {
+struct RuleExample: Sendable {
     public var json: String
     public var isValid: Bool
     public var mode: DocumentMode?
@@ -67,7 +67,7 @@ public enum DocumentMode: String, Sendable, CaseIterable {
 }
 
 /// A type of object and its constraints.
-public struct TypeSpec: Sendable {
+struct TypeSpec: Sendable {
     /// The fields live in one shared box, copied only when a type is changed (while packs load):
     /// checking a large export copies its types hundreds of thousands of times (one per object
     /// queued), and a copy of ten fields was ten reference counts, a tenth of a run, and what
@@ -235,7 +235,7 @@ final class FieldTable: Sendable {
 }
 
 /// How discovery recognises an object as a type.
-public struct Recognizer: Sendable {
+struct Recognizer: Sendable {
     /// The object's `resource_type`; `*` matches any NSX object no other type claims.
     public var resourceType: String?
     /// For SPS objects: a regular expression over `meta.href`.
@@ -259,14 +259,14 @@ public struct Recognizer: Sendable {
     var readsFields: Bool { !(hasAll.isEmpty && hasAny.isEmpty && hasNone.isEmpty) || unless != nil }
 }
 
-public enum JSONType: String, Sendable, CaseIterable {
+enum JSONType: String, Sendable, CaseIterable {
     case string, integer, number, boolean, object, array, null
     /// An integer, or a string of digits (SPS types some numbers as strings).
     case wholeNumber
 }
 
 /// The constraints on one field. A class, because items nest.
-public final class FieldSpec: Sendable {
+final class FieldSpec: Sendable {
     public let types: [JSONType]
     public let enumValues: [String]?
     public let minimum: Double?
@@ -330,7 +330,7 @@ public final class FieldSpec: Sendable {
 
 /// A requirement that depends on other fields: when `when` holds, the `require`d fields must be
 /// present and the `forbid`den ones absent; with neither, the condition itself is the finding.
-public struct Condition: Sendable {
+struct Condition: Sendable {
     public var rule: String
     public var when: Predicate
     public var require: [String]
@@ -343,14 +343,14 @@ public struct Condition: Sendable {
 }
 
 /// A test on an object's fields.
-public indirect enum Predicate: Sendable {
+indirect enum Predicate: Sendable {
     case all([Predicate])
     case any([Predicate])
     case not(Predicate)
     case field(String, FieldTest)
 }
 
-public enum FieldTest: Sendable {
+enum FieldTest: Sendable {
     case present, absent
     /// The value is one of these (JSON scalars, compared by kind and value).
     case isIn([ScalarValue], orAbsent: Bool)
@@ -365,7 +365,7 @@ public enum FieldTest: Sendable {
     case format(ValueFormat)
 }
 
-public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
+enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
     case string(String), number(Double), bool(Bool), null
 
     public var description: String {
@@ -383,7 +383,7 @@ public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
 /// the built-in packs at start-up was a quarter of the time to lint a small file, so the
 /// built-in packs (checked by the tests) defer it; a pack given with --rules is compiled when
 /// loaded, so that a bad pattern is reported there.
-public final class PatternMatcher: @unchecked Sendable {
+final class PatternMatcher: @unchecked Sendable {
     public let source: String
     private struct Compiled: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
     private let compiled: Mutex<Compiled?>
