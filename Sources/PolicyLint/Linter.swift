@@ -96,7 +96,7 @@ public struct Linter: Sendable {
         let outcomes = ParallelMap.map(tasks) { task -> CheckOutcome in
             switch task {
             case .bundleIndex:
-                return .bundle(BundleIndex(strictReferences: options.strictReferences).check(scans.map(\.facts)))
+                return .bundle(BundleIndex(strictReferences: options.strictReferences, schema: ruleSet.bundleSchema).check(scans.map(\.facts)))
             case .resources(let f, let slice, let andDocumentChecks):
                 return .checks(file: f, check(scans[f], resources: slice, andDocumentChecks: andDocumentChecks))
             }
@@ -185,7 +185,7 @@ public struct Linter: Sendable {
         // ranges of nodes that run on every core and are joined in document order.
         let ranges = Self.pieces(doc.nodes.count, count: pieceCount(doc))
         let parts = ParallelMap.map(ranges) { nodes -> (DiscoveryResult, BundleFacts) in
-            (discovery.discover(doc, nodes: nodes, topLevel: topLevel), BundleFacts.gather(doc, nodes: nodes))
+            (discovery.discover(doc, nodes: nodes, topLevel: topLevel), BundleFacts.gather(doc, nodes: nodes, schema: ruleSet.bundleSchema))
         }
         var discovered = DiscoveryResult(), facts = BundleFacts()
         if parts.count > 1 {
@@ -200,7 +200,7 @@ public struct Linter: Sendable {
         }
         // Bare bodies are known only once discovered: their facts as the type they were taken for.
         for resource in discovered.resources where resource.isBare && resource.type != nil {
-            facts.gatherBare(resource.node, as: resource.typeName, doc)
+            facts.gatherBare(resource.node, as: resource.typeName, schema: ruleSet.bundleSchema, doc)
         }
         let mode = options.mode ?? (discovered.exported ? .exported : .authored)
         let issues = JSONChecks.syntaxIssues(doc) + discovered.issues

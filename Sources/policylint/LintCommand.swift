@@ -121,10 +121,12 @@ struct LintCommand {
         // A file found by walking a directory that holds no NSX or SPS object at all (a
         // package.json) is not a finding: it is listed as skipped. A file named on the command
         // line keeps its discovery/unknown-document note: it was meant to be checked. A file
-        // with a syntax error stays: it may be a broken config.
+        // with any other finding stays: a syntax error (it may be a broken config), a
+        // credential in plain text (wherever it is, it must not pass unseen).
         var skipped: [String] = []
         reports.removeAll { report in
-            guard report.holdsNoObject, walked.contains(report.file), !report.findings.contains(where: { $0.ruleID.hasPrefix("json/") }) else { return false }
+            guard report.holdsNoObject, walked.contains(report.file),
+                  report.findings.allSatisfy({ $0.ruleID == "discovery/unknown-document" }) else { return false }
             skipped.append(report.file)
             return true
         }

@@ -124,6 +124,17 @@ struct CommandLineTests {
 
     // MARK: policylint's own files and other JSON are not inputs
 
+    @Test func aWalkedFileWithACredentialIsNotSkipped() throws {
+        let folder = try TemporaryFolder([
+            "register.json": #"{"license_keys": ["XXXXX-XXXXX"], "client_id": "c"}"#,
+            "web.json": #"{"resource_type": "SecurityPolicy", "id": "web"}"#,
+        ])
+        defer { folder.remove() }
+        let r = try CLI.run(["."], in: folder.url)
+        #expect(r.stdout.contains("register.json:1:2: warning [secret/plaintext]"))
+        #expect(!r.stdout.contains("skipped:"))
+    }
+
     @Test func aWalkSkipsTheBaselineAndListsFilesWithoutAnObject() throws {
         let folder = try TemporaryFolder([
             ".policylint.json": #"{"rules": {}}"#,

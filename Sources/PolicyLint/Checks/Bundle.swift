@@ -11,20 +11,25 @@ struct BundleFacts {
         var path: String
         var pathHash: UInt64
         var node: Int
-        /// For duplicates of sequence numbers: the policy's domain and category, or the rule's policy.
+        /// For a unique key of the type (`UniqueKey`, e.g. sequence numbers): the parent's path
+        /// and the values of the key's `alsoBy` fields (a policy's domain and category, a
+        /// rule's policy), and the key's value.
         var siblingGroup: String?
         var sequenceNode: Int?
+        /// Which of the type's unique keys.
+        var uniqueKey = 0
         /// Of type, sibling group and sequence number.
         var siblingHash: UInt64 = 0
 
         /// `pathHash`, `groupHash`: the hashes of `path` and `siblingGroup` when known.
         init(type: String, typeHash: UInt64, path: String, pathHash: UInt64? = nil, node: Int, siblingGroup: String?,
-             groupHash: UInt64? = nil, sequenceNode: Int?, _ doc: JSONDocument) {
+             groupHash: UInt64? = nil, sequenceNode: Int?, uniqueKey: Int = 0, _ doc: JSONDocument) {
             self.type = type; self.path = path; self.node = node; self.siblingGroup = siblingGroup; self.sequenceNode = sequenceNode
+            self.uniqueKey = uniqueKey
             self.pathHash = pathHash ?? hashText(path)
             if let siblingGroup, let sequenceNode {
                 let sequenceHash = doc.bytes.withUnsafeBytes { all in hashBytes(UnsafeRawBufferPointer(rebasing: all[doc.range(sequenceNode)])) }
-                siblingHash = combineHashes(combineHashes(typeHash, groupHash ?? hashText(siblingGroup)), sequenceHash)
+                siblingHash = combineHashes(combineHashes(combineHashes(typeHash, groupHash ?? hashText(siblingGroup)), sequenceHash), UInt64(uniqueKey))
             }
         }
     }
@@ -58,7 +63,7 @@ struct BundleFacts {
     /// An object's sequence number as written.
     func sequenceText(_ object: NSXObject) -> String {
         guard let node = object.sequenceNode, let doc else { return "" }
-        return doc.numberText(node)
+        return doc.kind(node) == .number ? doc.numberText(node) : "\"\(clipped(doc.string(node)))\""
     }
 
     /// Whether two values of the document are written alike (sequence numbers: `1` and `1.0`
@@ -80,24 +85,11 @@ struct BundleFacts {
         return doc?.stringEquals(reference.node, path) ?? false
     }
 
-    /// Where each NSX type lives in a policy path, to derive the paths of hierarchical (H-API)
-    /// bodies, whose objects carry an id but no path.
-    static let pathSegments: [String: String] = [
-        "Domain": "domains", "Group": "groups", "Service": "services", "SecurityPolicy": "security-policies",
-        "GatewayPolicy": "gateway-policies", "Rule": "rules", "Tier0": "tier-0s", "Tier1": "tier-1s", "Segment": "segments",
-        "LocaleServices": "locale-services", "PolicyContextProfile": "context-profiles", "ServiceEntry": "service-entries",
-    ]
-    /// Rule and policy fields whose `/…` values are paths of objects in these collections
-    /// (`gatherReferences` compares the keys as bytes: keep the two in step).
-    static let referenceFields: [String: String] = [
-        "source_groups": "groups", "destination_groups": "groups", "scope": "groups", "services": "services",
-    ]
-
-    /// The keys of one object that the facts need (the last of a repeated key, as `member`
-    /// does), found in one pass over its members: looking each up by name walked every
-    /// object's members ten times.
+    /// The keys every NSX object's facts need (the last of a repeated key, as `member` does),
+    /// found in one pass over its members: looking each up by name walked every object's
+    /// members ten times. A type's own keys (`UniqueKey`, references) are looked up by name.
     struct Members {
-        var body: Int?, meta: Int?, type: Int?, path: Int?, id: Int?, sequence: Int?, category: Int?, rules: Int?
+        var body: Int?, meta: Int?, type: Int?, path: Int?, id: Int?
 
         init(_ node: Int, _ doc: JSONDocument) {
             for (k, v) in doc.members(node) {
@@ -107,10 +99,7 @@ struct BundleFacts {
                     if doc.rawStringIs(k, "body") { body = v }
                     else if doc.rawStringIs(k, "meta") { meta = v }
                     else if doc.rawStringIs(k, "path") { path = v }
-                case 5: if doc.rawStringIs(k, "rules") { rules = v }
-                case 8: if doc.rawStringIs(k, "category") { category = v }
                 case 13: if doc.rawStringIs(k, "resource_type") { type = v }
-                case 15: if doc.rawStringIs(k, "sequence_number") { sequence = v }
                 default: break
                 }
             }
@@ -127,32 +116,19 @@ struct BundleFacts {
     /// Enclosing NSX objects with a known path, innermost last, as (subtree end, path, its hash).
     typealias Enclosing = [(end: Int, path: String, hash: UInt64)]
 
-    /// An NSX object's policy path: its own `path`, or one derived from the enclosing object's
-    /// (H-API bodies carry an id but no path). `underEnclosing`: the path is the enclosing
-    /// path + `/collection/id` (an id without a slash), so its parent path is the enclosing one.
-    static func path(of members: Members, type: String, _ doc: JSONDocument, enclosing: Enclosing) -> (path: String, underEnclosing: Bool)? {
+    /// An NSX object's policy path: its own `path`, its collection's root (`/infra`), or one
+    /// derived from the enclosing object's (H-API bodies carry an id but no path).
+    /// `underEnclosing`: the path is the enclosing path + `/segment/id` (an id without a slash),
+    /// so its parent path is the enclosing one.
+    static func path(of members: Members, profile: BundleSchema.Profile?, _ doc: JSONDocument, enclosing: Enclosing) -> (path: String, underEnclosing: Bool)? {
         if let path = members.path.flatMap(doc.stringValue) { return (path, false) }
-        if type == "Infra" { return ("/infra", false) }
-        if type == "GlobalInfra" { return ("/global-infra", false) }
+        if let root = profile?.root { return (root, false) }
         // Real hierarchies are a few objects deep (Infra → Domain → policy → Rule). A chain of
         // Domains a million deep would make each derived path longer than the last: quadratic
         // memory (100,000 levels took 12 GB). Deeper objects get no path.
-        guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = pathSegment(type),
+        guard enclosing.count < 16, let id = members.id.flatMap(doc.stringValue), let segment = profile?.segment,
               let parent = enclosing.last?.path, !parent.isEmpty else { return nil }
         return (joined(parent, "/", segment, "/", id), !id.utf8.contains(UInt8(ascii: "/")))
-    }
-
-    /// Where an NSX type lives in a policy path (`pathSegments`), by a switch on the name:
-    /// hashing the name into the dictionary for every object was a tenth of gathering facts.
-    static func pathSegment(_ type: String) -> String? {
-        switch type {
-        case "Rule": "rules"
-        case "Group": "groups"
-        case "SecurityPolicy": "security-policies"
-        case "Service": "services"
-        case "Domain": "domains"
-        default: pathSegments[type]
-        }
     }
 
     /// Texts joined into one String allocated once at its size (`+` regrew it at each part, and
@@ -180,14 +156,15 @@ struct BundleFacts {
     /// The enclosing paths at `node`, as the document-order walk has them when it reaches it:
     /// the ancestors' paths, derived from the root down. Lets a piece of the document start
     /// where the piece before it ends.
-    static func enclosing(at node: Int, _ doc: JSONDocument) -> Enclosing {
+    static func enclosing(at node: Int, _ doc: JSONDocument, _ schema: BundleSchema) -> Enclosing {
         var enclosing: Enclosing = []
         var container = 0
         while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
             if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc) {
-                if let (path, _) = path(of: members, type: type, doc, enclosing: enclosing) {
+                let profile = schema.profiles[type]
+                if let (path, _) = path(of: members, profile: profile, doc, enclosing: enclosing) {
                     enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
-                } else if holdsInlineRules(type) {
+                } else if !(profile?.members.isEmpty ?? true) {
                     enclosing.append((Int(doc.nodes[container].subtreeEnd), "", 0))
                 }
             }
@@ -200,12 +177,12 @@ struct BundleFacts {
 
     /// The facts of the objects among `nodes`, a piece of the document (pieces run on every
     /// core and are joined in order with `append`).
-    static func gather(_ doc: JSONDocument, nodes: Range<Int>) -> BundleFacts {
+    static func gather(_ doc: JSONDocument, nodes: Range<Int>, schema: BundleSchema) -> BundleFacts {
         var facts = BundleFacts()
         facts.doc = doc
         guard !nodes.isEmpty else { return facts }
-        var enclosing = enclosing(at: nodes.lowerBound, doc)
-        var typeHashes = TypeHashes()
+        var enclosing = enclosing(at: nodes.lowerBound, doc, schema)
+        var types = TypeCache(schema)
         for node in nodes where doc.kind(node) == .object {
             while let last = enclosing.last, last.end <= node { enclosing.removeLast() }
             let members = Members(node, doc)
@@ -215,72 +192,79 @@ struct BundleFacts {
                 facts.references.append(Reference(collection: String(href[..<slash]), target: href, node: href.isEmpty ? node : doc.member(meta, "href")!))
             }
             guard let type = members.nsxType(doc) else { continue }
-            let typeHash = typeHashes.hash(type)
-            let found = path(of: members, type: type, doc, enclosing: enclosing)
+            let (typeHash, profile) = types.lookup(type)
+            let found = path(of: members, profile: profile, doc, enclosing: enclosing)
             let path = found?.path
             let pathHash = path.map(hashText)
-            let sequence = members.sequence.flatMap { doc.kind($0) == .number ? $0 : nil }
-            var group: String?, groupHash: UInt64?
-            if type == "SecurityPolicy", let parent = path.map(parentPath) ?? enclosing.last?.path {
-                group = joined(parent, "#", members.category.flatMap(doc.stringValue) ?? "")
-            } else if type == "Rule" {
-                if let parent = enclosing.last, parent.path.isEmpty {
-                    // The rule of a policy without a path: grouped with its policy's other
-                    // rules by `gatherInlineRules`.
-                } else if found?.underEnclosing ?? true, let parent = enclosing.last {
-                    group = parent.path
-                    groupHash = parent.hash
-                } else {
-                    group = path.map(parentPath)
-                }
+            // The parent its unique keys are counted under. Directly inside a policy without a
+            // path, the policy's member lists group it (`gatherMembers`).
+            var parent: (path: String, hash: UInt64?)?
+            if let profile, !profile.uniqueKeys.isEmpty, !(enclosing.last?.path.isEmpty ?? false) {
+                if found?.underEnclosing ?? (path == nil), let last = enclosing.last { parent = (last.path, last.hash) }
+                else if let path { parent = (parentPath(path), nil) }
             }
+            let keys = parent == nil ? [] : profile!.uniqueKeys
             if let path {
+                let first = keys.first.map { key in sibling(node, key, parent: parent!, doc) }
                 facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: path, pathHash: pathHash, node: node,
-                                               siblingGroup: group, groupHash: groupHash, sequenceNode: sequence, doc))
+                                               siblingGroup: first?.group, groupHash: first?.hash, sequenceNode: first?.value, doc))
                 enclosing.append((Int(doc.nodes[node].subtreeEnd), path, pathHash!))
-            } else {
-                if group != nil {
-                    facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: group,
-                                                   groupHash: groupHash, sequenceNode: sequence, doc))
-                }
+            } else if let profile, !profile.members.isEmpty {
                 // A policy without a path (a PUT body): its objects get no derived paths, and
                 // its typed rules are grouped with the untyped ones, under the policy.
-                if holdsInlineRules(type) { enclosing.append((Int(doc.nodes[node].subtreeEnd), "", 0)) }
+                enclosing.append((Int(doc.nodes[node].subtreeEnd), "", 0))
             }
-            if holdsInlineRules(type) { gatherInlineRules(of: node, rules: members.rules, path: path, pathHash: pathHash, doc, &facts) }
-            if type == "Rule" || holdsInlineRules(type) { gatherReferences(node, doc, &facts) }
+            for (k, key) in keys.enumerated() where path == nil || k > 0 {
+                let s = sibling(node, key, parent: parent!, doc)
+                facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: node, siblingGroup: s.group,
+                                               groupHash: s.hash, sequenceNode: s.value, uniqueKey: k, doc))
+            }
+            guard let profile else { continue }
+            if !profile.members.isEmpty { gatherMembers(of: node, profile, path: path, pathHash: pathHash, schema, doc, &facts) }
+            if !profile.referenceFields.isEmpty { gatherReferences(node, profile, doc, &facts) }
         }
         return facts
     }
 
-    /// A bare body (no `resource_type`) that discovery took to be an NSX type: its rules'
-    /// sequence numbers and its references, as if it carried the type.
-    mutating func gatherBare(_ node: Int, as type: String, _ doc: JSONDocument) {
-        if Self.holdsInlineRules(type) {
-            Self.gatherInlineRules(of: node, rules: doc.member(node, "rules"), path: nil, pathHash: nil, doc, &self)
-            Self.gatherReferences(node, doc, &self)
-        } else if type == "Rule" {
-            Self.gatherReferences(node, doc, &self)
-        }
+    /// An object's place among its siblings for one unique key: the parent's path joined with
+    /// the key's `alsoBy` values, and the key's value (a number or string; nil otherwise).
+    static func sibling(_ node: Int, _ key: UniqueKey, parent: (path: String, hash: UInt64?), _ doc: JSONDocument) -> (group: String, hash: UInt64?, value: Int?) {
+        let value = doc.member(node, key.field).flatMap { doc.kind($0) == .number || doc.kind($0) == .string ? $0 : nil }
+        guard !key.alsoBy.isEmpty else { return (parent.path, parent.hash, value) }
+        var group = parent.path
+        for field in key.alsoBy { group = joined(group, "#", doc.member(node, field).flatMap(doc.stringValue) ?? "") }
+        return (group, nil, value)
     }
 
-    /// Policies whose `rules` are Rule objects even without `resource_type` (catalogue section 1).
-    static func holdsInlineRules(_ type: String) -> Bool { type == "SecurityPolicy" || type == "GatewayPolicy" }
+    /// A bare body (no `resource_type`) that discovery took to be an NSX type: its member
+    /// lists and references, as if it carried the type.
+    mutating func gatherBare(_ node: Int, as type: String, schema: BundleSchema, _ doc: JSONDocument) {
+        guard let profile = schema.profiles[type] else { return }
+        if !profile.members.isEmpty { Self.gatherMembers(of: node, profile, path: nil, pathHash: nil, schema, doc, &self) }
+        if !profile.referenceFields.isEmpty { Self.gatherReferences(node, profile, doc, &self) }
+    }
 
-    /// A policy's rules, grouped under the policy for their sequence numbers: the untyped ones,
-    /// and when the policy has no path (so its typed rules cannot be grouped by path) the typed
-    /// ones too. References of untyped rules are gathered here; typed rules gather their own.
-    static func gatherInlineRules(of policy: Int, rules: Int?, path: String?, pathHash: UInt64?, _ doc: JSONDocument, _ facts: inout BundleFacts) {
-        guard let rules, doc.kind(rules) == .array else { return }
-        let group = path ?? "#\(policy)"
-        let groupHash = pathHash ?? hashText(group), ruleHash = hashText("Rule")
-        for rule in doc.elements(rules) where doc.kind(rule) == .object {
-            let typed = doc.hasMember(rule, "resource_type")
-            guard !typed || path == nil else { continue }
-            let ruleSequence = doc.member(rule, "sequence_number").flatMap { doc.kind($0) == .number ? $0 : nil }
-            facts.objects.append(NSXObject(type: "Rule", typeHash: ruleHash, path: "", node: rule, siblingGroup: group,
-                                           groupHash: groupHash, sequenceNode: ruleSequence, doc))
-            if !typed { gatherReferences(rule, doc, &facts) }
+    /// The objects of an object's member lists (a policy's rules), grouped under it for their
+    /// unique keys: the untyped ones, and when the object has no path (so its typed members
+    /// cannot be grouped by path) the typed ones too. References of untyped members are
+    /// gathered here; typed members gather their own.
+    static func gatherMembers(of owner: Int, _ profile: BundleSchema.Profile, path: String?, pathHash: UInt64?, _ schema: BundleSchema,
+                              _ doc: JSONDocument, _ facts: inout BundleFacts) {
+        let group = path ?? "#\(owner)"
+        let groupHash = pathHash ?? hashText(group)
+        for (field, type) in profile.members {
+            guard let list = doc.member(owner, field), doc.kind(list) == .array, let member = schema.profiles[type] else { continue }
+            let typeHash = hashText(type)
+            for element in doc.elements(list) where doc.kind(element) == .object {
+                let typed = doc.hasMember(element, "resource_type")
+                guard !typed || path == nil else { continue }
+                for (k, key) in member.uniqueKeys.enumerated() {
+                    let s = sibling(element, key, parent: (group, groupHash), doc)
+                    facts.objects.append(NSXObject(type: type, typeHash: typeHash, path: "", node: element, siblingGroup: s.group,
+                                                   groupHash: s.hash, sequenceNode: s.value, uniqueKey: k, doc))
+                }
+                if !typed && !member.referenceFields.isEmpty { gatherReferences(element, member, doc, &facts) }
+            }
         }
     }
 
@@ -292,35 +276,30 @@ struct BundleFacts {
         doc = doc ?? other.doc
     }
 
-    /// The hashes of the few type names of a document, kept as they are met: an export names a
-    /// handful of types a hundred thousand times.
-    struct TypeHashes {
-        var names: [String] = [], hashes: [UInt64] = []
+    /// The hashes and profiles of the few type names of a document, kept as they are met: an
+    /// export names a handful of types a hundred thousand times.
+    struct TypeCache {
+        let schema: BundleSchema
+        var names: [String] = [], entries: [(hash: UInt64, profile: BundleSchema.Profile?)] = []
         var last = -1
-        mutating func hash(_ type: String) -> UInt64 {
-            if last >= 0 && names[last] == type { return hashes[last] }
-            if let i = names.firstIndex(of: type) { last = i; return hashes[i] }
-            let hash = hashText(type)
-            if names.count < 16 { names.append(type); hashes.append(hash); last = names.count - 1 }
-            return hash
+        init(_ schema: BundleSchema) { self.schema = schema }
+
+        mutating func lookup(_ type: String) -> (hash: UInt64, profile: BundleSchema.Profile?) {
+            if last >= 0 && names[last] == type { return entries[last] }
+            if let i = names.firstIndex(of: type) { last = i; return entries[i] }
+            let entry = (hashText(type), schema.profiles[type])
+            if names.count < 16 { names.append(type); entries.append(entry); last = names.count - 1 }
+            return entry
         }
     }
 
-    static func gatherReferences(_ object: Int, _ doc: JSONDocument, _ facts: inout BundleFacts) {
-        for (key, value) in doc.members(object) where doc.kind(value) == .array {
-            // The key is compared as bytes: decoding and hashing every array member's key to look
-            // it up in `referenceFields` was the bulk of this function.
-            let collection: String
-            switch doc.decodedLength(key) {
-            case 5 where doc.rawStringIs(key, "scope"), 13 where doc.rawStringIs(key, "source_groups"),
-                 18 where doc.rawStringIs(key, "destination_groups"):
-                collection = "groups"
-            case 8 where doc.rawStringIs(key, "services"):
-                collection = "services"
-            default:
-                continue
-            }
-            for element in doc.elements(value) {
+    /// The `/…` values of an object's reference fields (`FieldSpec.references`), found by the
+    /// keys' bytes: decoding and hashing every member's key was the bulk of this function.
+    static func gatherReferences(_ object: Int, _ profile: BundleSchema.Profile, _ doc: JSONDocument, _ facts: inout BundleFacts) {
+        for (key, value) in doc.members(object) {
+            guard let index = profile.referenceTable.index(of: key, in: doc) else { continue }
+            let collection = profile.referenceCollections[index]
+            for element in doc.kind(value) == .array ? Array(doc.elements(value)) : [value] {
                 // ANY, IP addresses, CIDR blocks and ranges are literals, not references.
                 guard doc.kind(element) == .string, doc.rawStringHasPrefix(element, "/") else { continue }
                 facts.references.append(Reference(collection: collection, node: element, doc))
@@ -350,6 +329,7 @@ struct BundleFacts {
 /// paths, duplicate sequence numbers. Dictionaries keyed by path: linear in the bundle's size.
 struct BundleIndex {
     let strictReferences: Bool
+    let schema: BundleSchema
 
     func check(_ files: [BundleFacts]) -> [Int: [Issue]] {
         var issues: [Int: [Issue]] = [:]
@@ -402,7 +382,7 @@ struct BundleIndex {
                 guard definitions.find(reference.targetHash, { facts.references(reference, files[defined[$0].file].objects[defined[$0].object].path) }) == nil else { continue }
                 let target = facts.target(reference)
                 let collection = collectionOf(target) ?? reference.collection
-                if Self.predefinedCollections.contains(collection) {
+                if schema.predefinedCollections.contains(collection) {
                     // NSX predefines objects of this collection (HTTPS, SSH, …) that no export
                     // of the user's own objects holds: only a near miss of a defined one is a
                     // typo; anything else may be predefined.
@@ -425,10 +405,14 @@ struct BundleIndex {
                 guard let group = object.siblingGroup, object.sequenceNode != nil else { continue }
                 let same = seen.find(object.siblingHash) { entry in
                     let other = facts.objects[seenObjects[entry]]
-                    return facts.sameText(other.sequenceNode!, object.sequenceNode!) && other.type == object.type && other.siblingGroup == group
+                    return facts.sameText(other.sequenceNode!, object.sequenceNode!) && other.type == object.type && other.uniqueKey == object.uniqueKey
+                        && other.siblingGroup == group
                 }
                 if same != nil {
-                    issues[f, default: []].append(Issue(rule: "dup/sequence-number", message: "another \(object.type) of the same \(object.type == "Rule" ? "policy" : "domain and category") has sequence_number \(facts.sequenceText(object)); their order is not deterministic", anchor: object.sequenceNode!, range: 0..<0))
+                    if let key = schema.profiles[object.type]?.uniqueKeys[object.uniqueKey] {
+                        let message = key.message.replacing("{type}", with: object.type).replacing("{value}", with: facts.sequenceText(object))
+                        issues[f, default: []].append(Issue(rule: key.rule, message: message, anchor: object.sequenceNode!, range: 0..<0))
+                    }
                 } else {
                     seen.append(object.siblingHash)
                     seenObjects.append(o)
@@ -437,11 +421,6 @@ struct BundleIndex {
         }
         return issues
     }
-
-    /// Collections in which NSX predefines objects of its own (system services such as
-    /// `/infra/services/HTTPS` and `/infra/services/SSH`, `is_default: true` in a GET of
-    /// /infra/services), beside the user's: no public list of them is complete across versions.
-    static let predefinedCollections: Set<String> = ["services"]
 
     /// `/infra/domains/d/groups/web` → `groups`: the second-to-last non-empty segment. Found
     /// by scanning back from the end; splitting every defined path was a fifth of a run.

@@ -99,14 +99,25 @@ struct CheckContext {
         }
     }
 
+    /// The node a path names inside an object, if every step is there.
+    func resolve(_ path: FieldPath, in object: Int) -> Int? {
+        var node = object
+        for segment in path.segments {
+            guard doc.kind(node) == .object, let next = doc.member(node, segment) else { return nil }
+            node = next
+        }
+        return node
+    }
+
     /// Evaluates a predicate against an object's fields.
     func holds(_ predicate: Predicate, on object: Int) -> Bool {
         switch predicate {
         case .all(let parts): return parts.allSatisfy { holds($0, on: object) }
         case .any(let parts): return parts.contains { holds($0, on: object) }
         case .not(let inner): return !holds(inner, on: object)
-        case .field(let name, let test):
-            let value = doc.member(object, name)
+        case .anyNonEmpty(let paths): return paths.contains { resolve($0, in: object).map { !isEmpty($0) } ?? false }
+        case .field(let path, let test):
+            let value = resolve(path, in: object)
             switch test {
             case .present: return value != nil
             case .absent: return value == nil
@@ -126,6 +137,23 @@ struct CheckContext {
             case .lessThan(let bound):
                 guard let number = value.flatMap(numericValue) else { return false }
                 return number < bound
+            case .compare(let comparison, let otherPath):
+                guard let value, let other = resolve(otherPath, in: object) else { return false }
+                switch comparison {
+                case .lessThanField, .greaterThanField:
+                    guard let a = numericValue(value), let b = numericValue(other) else { return false }
+                    return comparison == .lessThanField ? a < b : a > b
+                case .equalsField: return sameScalar(value, other)
+                case .notEqualsField: return !sameScalar(value, other)
+                }
+            case .countAtMost(let limit, let rangeWeight):
+                guard let value, doc.kind(value) == .array else { return false }
+                var count = 0
+                for element in doc.elements(value) {
+                    let isRange = doc.kind(element) == .string && doc.string(element).dropFirst().contains("-")
+                    count += isRange ? rangeWeight : 1
+                }
+                return count <= limit
             case .format(let format):
                 guard let value, doc.kind(value) == .string else { return false }
                 return format.accepts(doc.string(value))
@@ -146,6 +174,17 @@ struct CheckContext {
         case .null: return true
         case .array, .object: return doc.count(node) == 0
         case .string: return doc.range(node).count <= 2
+        default: return false
+        }
+    }
+
+    /// Two values written alike after decoding: the same scalar, or the same number.
+    func sameScalar(_ a: Int, _ b: Int) -> Bool {
+        if let x = doc.double(a), let y = doc.double(b) { return x == y }
+        guard doc.kind(a) == doc.kind(b) else { return false }
+        switch doc.kind(a) {
+        case .string: return doc.string(a) == doc.string(b)
+        case .true, .false, .null: return true
         default: return false
         }
     }

@@ -89,18 +89,50 @@ struct SchemaChecker {
 
     func checkCondition(_ condition: Condition, _ object: Int, _ context: inout CheckContext) {
         let doc = context.doc
-        for name in condition.require {
-            if let value = doc.member(object, name), !context.isEmpty(value) { continue }
-            context.report(condition.rule, fill(condition.message, name), at: object)
+        for path in condition.require {
+            if let value = context.resolve(path, in: object), !context.isEmpty(value) { continue }
+            context.report(condition.rule, fill(condition, path, value: nil, context), at: object)
         }
-        for name in condition.forbid {
-            guard let value = doc.member(object, name) else { continue }
-            let key = doc.members(object).first { $0.value == value }!.key
-            context.report(condition.rule, fill(condition.message, name), key: key, value: value)
+        for path in condition.forbid {
+            guard let value = context.resolve(path, in: object) else { continue }
+            // The finding underlines the member's key, in the object that holds it.
+            let holder = path.segments.count == 1 ? object : context.resolve(FieldPath(path.segments.dropLast().joined(separator: "/"))!, in: object) ?? object
+            let key = doc.members(holder).first { $0.value == value }!.key
+            context.report(condition.rule, fill(condition, path, value: value, context), key: key, value: value)
         }
         if condition.require.isEmpty && condition.forbid.isEmpty {
-            let target = condition.at.flatMap { doc.member(object, $0) } ?? object
-            context.report(condition.rule, condition.message, at: target)
+            let value = condition.at.flatMap { context.resolve($0, in: object) }
+            context.report(condition.rule, fill(condition, condition.at, value: value, context), at: value ?? object)
+        }
+    }
+
+    /// A condition's message with `{field}`, `{value}` and `{limit}` filled in. A secret's value
+    /// is never shown (`describe` says only its length).
+    func fill(_ condition: Condition, _ path: FieldPath?, value: Int?, _ context: CheckContext) -> String {
+        var message = condition.message
+        guard message.contains("{") else { return message }
+        if let path { message = message.replacing("{field}", with: path.text) }
+        if let value {
+            let secret = path.map { ruleSet.secretKeys.contains($0.name) } ?? false
+            let shown = context.doc.kind(value) == .string || secret ? context.describe(value, secret: secret) : context.describe(value)
+            message = message.replacing("{value}", with: shown)
+        }
+        if let limit = Self.limit(in: condition.when) { message = message.replacing("{limit}", with: ScalarValue.number(limit).description) }
+        return message
+    }
+
+    /// The first bound a predicate compares with: what `{limit}` names.
+    static func limit(in predicate: Predicate) -> Double? {
+        switch predicate {
+        case .all(let parts), .any(let parts): return parts.lazy.compactMap(limit).first
+        case .not(let inner): return limit(in: inner)
+        case .anyNonEmpty: return nil
+        case .field(_, let test):
+            switch test {
+            case .greaterThan(let bound), .lessThan(let bound): return bound
+            case .countAtMost(let bound, _): return Double(bound)
+            default: return nil
+            }
         }
     }
 
@@ -123,8 +155,6 @@ struct SchemaChecker {
         var withoutLastItemMark: String { depth <= 1 ? base : base + String(repeating: "[]", count: depth - 1) }
         var item: FieldName { FieldName(table: table, index: index, depth: depth + 1) }
     }
-
-    func fill(_ message: String, _ field: String) -> String { message.replacing("{field}", with: field) }
 
     func checkValue(_ value: Int, _ field: FieldSpec, name: FieldName, parent: Int, context: inout CheckContext,
                     pending: inout [(object: Int, type: TypeSpec)]) {

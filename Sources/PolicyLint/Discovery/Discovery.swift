@@ -226,10 +226,10 @@ struct Discovery {
             let expected = String(doc.string(wrapperType).dropFirst(5))
             let inner = doc.string(innerType)
             let key = doc.string(k)
-            if inner != expected {
+            if inner != expected && !ruleSet.isSubtype(inner, of: expected) {
                 let what = key == expected ? "wraps" : "holds '\(key)', which is"
                 context.report("nsx/child-type-mismatch",
-                               "'\(doc.string(wrapperType))' \(what) a '\(inner)'; a Child\(expected) wrapper must hold a '\(expected)' under the key '\(expected)'",
+                               "'\(doc.string(wrapperType))' \(what) a '\(inner)'; a Child\(expected) wrapper must hold a '\(expected)' (or a subtype of it) under the key '\(expected)'",
                                at: innerType)
             }
         }

@@ -9,6 +9,34 @@ public struct RulePack: Sendable {
     public var name: String
     public var rules: [RuleDescription]
     var types: [TypeSpec]
+    /// Where NSX types live in policy paths.
+    var collections: [PathCollection] = []
+}
+
+/// Where objects of some NSX types live in a policy path: under their parent's path as
+/// `/segment/id` (`security-policies`), or at a root (`/infra`). It lets the paths of H-API
+/// bodies, whose objects carry an id but no path, be derived, and names a collection in messages.
+struct PathCollection: Sendable {
+    /// The path step before an object's id, e.g. `groups`; nil for a root.
+    public var segment: String?
+    /// The path of the one object of a root type, e.g. `/infra`.
+    public var root: String?
+    public var types: [String]
+    /// NSX predefines objects of this collection that exports of a user's own objects do not
+    /// hold (system services such as `/infra/services/HTTPS`): a reference that no file defines
+    /// may be one of them, and is reported only as a near miss of one that is defined.
+    public var predefined: Bool
+}
+
+/// A value that must be unique among an object's siblings: two objects of one type under one
+/// parent (and with the same `alsoBy` values) with the same value of `field`.
+struct UniqueKey: Sendable {
+    public var field: String
+    /// Further fields whose values must also agree (a policy's `category`).
+    public var alsoBy: [String]
+    public var rule: String
+    /// `{type}` and `{value}` are filled in.
+    public var message: String
 }
 
 /// A rule's identity and documentation. Its examples are its tests.
@@ -83,6 +111,8 @@ struct TypeSpec: Sendable {
         var conditions: [Condition]
         var pack: String
         var assumes: String?
+        var unique: [UniqueKey] = []
+        var base: String?
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -95,6 +125,8 @@ struct TypeSpec: Sendable {
             let copy = Storage(name: name, recognize: recognize, include: include, closed: closed, fields: fields,
                                fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
             copy.assumes = assumes
+            copy.unique = unique
+            copy.base = base
             copy.fieldTable = fieldTable
             return copy
         }
@@ -128,6 +160,10 @@ struct TypeSpec: Sendable {
     /// For a type that recognises bare bodies by their fields: the type such a body is taken to
     /// be (`SecurityPolicy` for a PUT body without `resource_type`), named in the summary.
     public var assumes: String? { get { storage.assumes } set { unique.assumes = newValue } }
+    /// The NSX type this one is a subtype of: a `Child<base>` wrapper may hold it.
+    public var base: String? { get { storage.base } set { unique.base = newValue } }
+    /// What must be unique among siblings of this type (sequence numbers).
+    public var uniqueKeys: [UniqueKey] { get { storage.unique } set { unique.unique = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }
@@ -298,6 +334,9 @@ final class FieldSpec: Sendable {
     public let exemptWhen: Predicate?
     /// A credential: its value never appears in any output.
     public let secret: Bool
+    /// The field's string values (or its list's) that start with `/` are policy paths of objects
+    /// in this collection (`groups`): references the bundle resolves (`xref/dangling`).
+    public let references: String?
     /// Whether any constraint reads a string value's text: if none does, the checker does not
     /// decode it.
     let checksText: Bool
@@ -311,7 +350,8 @@ final class FieldSpec: Sendable {
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, patternMeaning: String? = nil, format: ValueFormat?,
          readOnly: Bool, deprecated: String?, deprecatedValues: [String: String], rule: String?, member: String?,
-         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)]) {
+         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)], references: String? = nil) {
+        self.references = references
         self.formatChecks = formatChecks
         self.types = types; self.enumValues = enumValues; self.minimum = minimum; self.maximum = maximum
         self.minLength = minLength; self.maxLength = maxLength; self.minItems = minItems; self.maxItems = maxItems
@@ -330,16 +370,44 @@ final class FieldSpec: Sendable {
 
 /// A requirement that depends on other fields: when `when` holds, the `require`d fields must be
 /// present and the `forbid`den ones absent; with neither, the condition itself is the finding.
+/// The message may name `{field}` (the field required or forbidden, or `at`), `{value}` (that
+/// field's value) and `{limit}` (the bound a `when` test compares with).
 struct Condition: Sendable {
     public var rule: String
     public var when: Predicate
-    public var require: [String]
-    public var forbid: [String]
+    public var require: [FieldPath]
+    public var forbid: [FieldPath]
     /// Only in this mode (e.g. a PSK is required in an authored body, not in an export).
     public var mode: DocumentMode?
     /// Where the finding points when neither require nor forbid names a field.
-    public var at: String?
+    public var at: FieldPath?
     public var message: String
+}
+
+/// A field of an object or of the objects inside it: `a/b/c` (or the JSON Pointer `/a/b/c`),
+/// each step a member name with RFC 6901 escapes (`~1` for `/`, `~0` for `~`). Checked against
+/// the type's fields when packs load, so a misspelt or dotted name is an error, not a silent miss.
+struct FieldPath: Sendable, CustomStringConvertible {
+    public let segments: [String]
+    /// As the pack wrote it, for messages.
+    public let text: String
+    /// Where the pack wrote it, for load errors.
+    public let position: SourcePosition?
+
+    /// nil when a step is empty (`a//b`, `a/`).
+    public init?(_ text: String, position: SourcePosition? = nil) {
+        let body = text.hasPrefix("/") ? String(text.dropFirst()) : text
+        let segments = body.split(separator: "/", omittingEmptySubsequences: false)
+            .map { String($0).replacing("~1", with: "/").replacing("~0", with: "~") }
+        guard !segments.isEmpty, !segments.contains(where: \.isEmpty) else { return nil }
+        self.segments = segments
+        self.text = text
+        self.position = position
+    }
+
+    public var description: String { text }
+    /// The last step: the member a finding about the path names.
+    public var name: String { segments[segments.count - 1] }
 }
 
 /// A test on an object's fields.
@@ -347,7 +415,9 @@ indirect enum Predicate: Sendable {
     case all([Predicate])
     case any([Predicate])
     case not(Predicate)
-    case field(String, FieldTest)
+    case field(FieldPath, FieldTest)
+    /// At least one of these fields is a non-empty array, object or string.
+    case anyNonEmpty([FieldPath])
 }
 
 enum FieldTest: Sendable {
@@ -359,10 +429,20 @@ enum FieldTest: Sendable {
     case nonEmpty
     /// A number (or string of digits) above or below a bound.
     case greaterThan(Double), lessThan(Double)
+    /// Compared with another field's value: both numbers (or strings of digits), or, for
+    /// `equal`/`notEqual`, any two scalars. False when either is absent.
+    case compare(Comparison, FieldPath)
+    /// An array of at most this many values, a value `a-b` (a range) counting as `rangeWeight`
+    /// (NSX counts a port range as two values against its limit of 15).
+    case countAtMost(Int, rangeWeight: Int)
     /// An array with at least one object element for which the predicate holds.
     case contains(Predicate)
     /// A string of this format (e.g. an SPS server `value` that must match its `selection`).
     case format(ValueFormat)
+}
+
+enum Comparison: String, Sendable, CaseIterable {
+    case lessThanField, greaterThanField, equalsField, notEqualsField
 }
 
 enum ScalarValue: Sendable, Equatable, CustomStringConvertible {

@@ -32,6 +32,15 @@ struct StrictReader {
         ConfigurationError(file: file, position: lines.position(of: doc.range(node).lowerBound), message: message)
     }
 
+    /// A field path (`a/b/c`), with its position for the errors found when types are resolved.
+    func path(_ node: Int, _ what: String) throws -> FieldPath {
+        let text = try string(node, what)
+        guard let path = FieldPath(text, position: lines.position(of: doc.range(node).lowerBound)) else {
+            throw fail(node, "\(what) '\(text)' is not a field path: member names joined by '/', none empty (e.g. different_certificates_for_upstream/certificates)")
+        }
+        return path
+    }
+
     /// An object's members by key, after checking that every key is one of `allowed`.
     func object(_ node: Int, allowed: [String], what: String) throws -> [String: Int] {
         guard doc.kind(node) == .object else { throw fail(node, "\(what) must be an object") }
@@ -97,12 +106,31 @@ public enum RulePackLoader {
     public static func load(file: String, bytes: [UInt8], compilePatterns: Bool = true) throws -> RulePack {
         var reader = try StrictReader(file: file, bytes: bytes)
         reader.compilesPatterns = compilePatterns
-        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types"], what: "a rule pack")
+        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types", "collections"], what: "a rule pack")
         guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
         let name = try reader.string(nameNode, "pack")
         let rules = try top["rules"].map { try reader.array($0, "rules").map { try rule($0, reader, pack: file) } } ?? []
         let types = try top["types"].map { try reader.array($0, "types").map { try typeSpec($0, reader, pack: file) } } ?? []
-        return RulePack(name: name, rules: rules, types: types)
+        var pack = RulePack(name: name, rules: rules, types: types)
+        pack.collections = try top["collections"].map { try reader.array($0, "collections").map { try collection($0, reader) } } ?? []
+        return pack
+    }
+
+    static func collection(_ node: Int, _ r: StrictReader) throws -> PathCollection {
+        let o = try r.object(node, allowed: ["segment", "root", "types", "predefined"], what: "a collection")
+        guard (o["segment"] == nil) != (o["root"] == nil) else { throw r.fail(node, "a collection has a \"segment\" (the path step before an object's id) or a \"root\" (the path of its one object)") }
+        guard let types = o["types"] else { throw r.fail(node, "a collection needs \"types\": the NSX types that live in it") }
+        return PathCollection(segment: try o["segment"].map { try r.string($0, "segment") }, root: try o["root"].map { try r.string($0, "root") },
+                              types: try r.strings(types, "types"), predefined: try o["predefined"].map { try r.bool($0, "predefined") } ?? false)
+    }
+
+    static func uniqueKey(_ node: Int, _ r: StrictReader) throws -> UniqueKey {
+        let o = try r.object(node, allowed: ["field", "alsoBy", "rule", "message"], what: "a unique key")
+        guard let field = o["field"], let rule = o["rule"], let message = o["message"] else {
+            throw r.fail(node, "a unique key needs \"field\", \"rule\" and \"message\"")
+        }
+        return UniqueKey(field: try r.string(field, "field"), alsoBy: try o["alsoBy"].map { try r.strings($0, "alsoBy") } ?? [],
+                         rule: try r.string(rule, "rule"), message: try r.string(message, "message"))
     }
 
     static func rule(_ node: Int, _ r: StrictReader, pack: String) throws -> RuleDescription {
@@ -147,7 +175,7 @@ public enum RulePackLoader {
     }
 
     static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
-        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions"], what: "a type")
+        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique", "base"], what: "a type")
         guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
         var recognizer: Recognizer?
         if let rn = o["recognize"] {
@@ -184,12 +212,14 @@ public enum RulePackLoader {
             }
             type.assumes = try r.string(a, "assumes")
         }
+        type.base = try o["base"].map { try r.string($0, "base") }
+        type.uniqueKeys = try o["unique"].map { try r.array($0, "unique").map { try uniqueKey($0, r) } } ?? []
         return type
     }
 
     static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
                             "pattern", "patternMeaning", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
-                            "exemptWhen", "secret", "formatChecks"]
+                            "exemptWhen", "secret", "formatChecks", "references"]
 
     static func field(_ node: Int, _ r: StrictReader) throws -> FieldSpec {
         let o = try r.object(node, allowed: fieldKeys, what: "a field")
@@ -251,7 +281,8 @@ public enum RulePackLoader {
             deprecatedValues: deprecatedValues,
             rule: try o["rule"].map { try r.string($0, "rule") }, member: try o["member"].map { try r.string($0, "member") },
             items: try o["items"].map { try field($0, r) }, exemptWhen: try o["exemptWhen"].map { try predicate($0, r) },
-            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false, formatChecks: formatChecks)
+            secret: try o["secret"].map { try r.bool($0, "secret") } ?? false, formatChecks: formatChecks,
+            references: try o["references"].map { try r.string($0, "references") })
     }
 
     static func condition(_ node: Int, _ r: StrictReader) throws -> Condition {
@@ -265,18 +296,28 @@ public enum RulePackLoader {
             mode = parsed
         }
         return Condition(rule: try r.string(rule, "rule"), when: try predicate(when, r),
-                         require: try o["require"].map { try r.strings($0, "require") } ?? [],
-                         forbid: try o["forbid"].map { try r.strings($0, "forbid") } ?? [],
-                         mode: mode, at: try o["at"].map { try r.string($0, "at") }, message: try r.string(message, "message"))
+                         require: try o["require"].map { try r.array($0, "require").map { try r.path($0, "require") } } ?? [],
+                         forbid: try o["forbid"].map { try r.array($0, "forbid").map { try r.path($0, "forbid") } } ?? [],
+                         mode: mode, at: try o["at"].map { try r.path($0, "at") }, message: try r.string(message, "message"))
     }
 
     static func predicate(_ node: Int, _ r: StrictReader) throws -> Predicate {
-        let o = try r.object(node, allowed: ["all", "any", "not", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent", "nonEmpty", "greaterThan", "lessThan", "contains", "format"], what: "a predicate")
+        let o = try r.object(node, allowed: ["all", "any", "not", "anyNonEmpty", "field", "equals", "notEquals", "in", "notIn", "orAbsent", "present", "absent",
+                                             "nonEmpty", "greaterThan", "lessThan", "lessThanField", "greaterThanField", "equalsField", "notEqualsField",
+                                             "countAtMost", "rangeWeight", "contains", "format"], what: "a predicate")
         if let all = o["all"] { return .all(try r.array(all, "all").map { try predicate($0, r) }) }
         if let any = o["any"] { return .any(try r.array(any, "any").map { try predicate($0, r) }) }
         if let not = o["not"] { return .not(try predicate(not, r)) }
-        guard let f = o["field"] else { throw r.fail(node, "a predicate is {\"all\"|\"any\": [...]}, {\"not\": ...} or {\"field\": ..., test}") }
-        let name = try r.string(f, "field")
+        if let paths = o["anyNonEmpty"] { return .anyNonEmpty(try r.array(paths, "anyNonEmpty").map { try r.path($0, "anyNonEmpty") }) }
+        guard let f = o["field"] else { throw r.fail(node, "a predicate is {\"all\"|\"any\": [...]}, {\"not\": ...}, {\"anyNonEmpty\": [paths]} or {\"field\": ..., test}") }
+        let name = try r.path(f, "field")
+        for comparison in Comparison.allCases {
+            if let other = o[comparison.rawValue] { return .field(name, .compare(comparison, try r.path(other, comparison.rawValue))) }
+        }
+        if o["countAtMost"] == nil, let w = o["rangeWeight"] { throw r.fail(w, "rangeWeight goes with countAtMost") }
+        if let v = o["countAtMost"] {
+            return .field(name, .countAtMost(try r.integer(v, "countAtMost"), rangeWeight: try o["rangeWeight"].map { try r.integer($0, "rangeWeight") } ?? 1))
+        }
         let orAbsent = try o["orAbsent"].map { try r.bool($0, "orAbsent") } ?? false
         if let v = o["equals"] { return .field(name, .isIn([try r.scalar(v)], orAbsent: orAbsent)) }
         if let v = o["in"] { return .field(name, .isIn(try r.array(v, "in").map { try r.scalar($0) }, orAbsent: orAbsent)) }
@@ -292,7 +333,7 @@ public enum RulePackLoader {
             guard let f = ValueFormat(rawValue: try r.string(v, "format")) else { throw r.fail(v, "unknown format (allowed: \(ValueFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
             return .field(name, .format(f))
         }
-        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, contains, format")
+        throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, lessThanField, greaterThanField, equalsField, notEqualsField, countAtMost, contains, format")
     }
 }
 

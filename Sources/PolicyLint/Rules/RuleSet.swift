@@ -24,6 +24,12 @@ public struct RuleSet: Sendable {
     /// The types `--kind` and the configuration's `kinds` may name for a bare body: the SPS
     /// policy kinds and the NSX types the packs declare, sorted.
     public private(set) var kindNames: [String] = []
+    /// Subtypes the packs declare (`base`), by base type: a `Child<base>` wrapper may hold them.
+    private(set) var declaredSubtypes: [String: Set<String>] = [:]
+    /// Where NSX types live in policy paths, from every pack.
+    private(set) var collections: [PathCollection] = []
+    /// The packs' references, uniqueness and paths, for the bundle index.
+    private(set) var bundleSchema = BundleSchema.empty
     /// Keys whose values are credentials: never printed, masked in excerpts.
     private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
                                                        "access_token", "refresh_token", "private_key", "passphrase"]
@@ -56,6 +62,14 @@ public struct RuleSet: Sendable {
             }
             types[type.name] = type
         }
+        for collection in pack.collections {
+            for name in collection.types {
+                if let other = collections.first(where: { $0.types.contains(name) }) {
+                    throw ConfigurationError(file: pack.name, message: "type '\(name)' is in two collections ('\(other.segment ?? other.root ?? "")' and '\(collection.segment ?? collection.root ?? "")')")
+                }
+            }
+            collections.append(collection)
+        }
     }
 
     /// Resolves includes and checks that every referenced rule, type and member exists.
@@ -73,6 +87,7 @@ public struct RuleSet: Sendable {
                 }
                 type.required = base.required.filter { !type.required.contains($0) } + type.required
                 type.conditions = base.conditions + type.conditions
+                type.uniqueKeys = base.uniqueKeys.filter { key in !type.uniqueKeys.contains { $0.field == key.field } } + type.uniqueKeys
             }
             resolved[name] = type
             return type
@@ -98,7 +113,19 @@ public struct RuleSet: Sendable {
                 try checkField(field, type)
                 if field.secret { secretKeysToAdd.append(name) }
             }
-            for condition in type.conditions { try checkRule(condition.rule, type) }
+            for condition in type.conditions {
+                try checkRule(condition.rule, type)
+                try checkPaths(condition.when, in: type)
+                for path in condition.require + condition.forbid + (condition.at.map { [$0] } ?? []) { _ = try checkPath(path, in: type) }
+            }
+            for field in type.fields.values { if let exempt = field.exemptWhen { try checkPaths(exempt, in: type) } }
+            for key in type.uniqueKeys {
+                try checkRule(key.rule, type)
+                for name in [key.field] + key.alsoBy where type.fields[name] == nil {
+                    throw ConfigurationError(file: type.pack, message: "type '\(type.name)' has no field '\(name)' for its unique key on '\(key.field)'")
+                }
+            }
+            if let unless = type.recognize?.unless { try checkPaths(unless, in: type) }
         }
         secretKeys.formUnion(secretKeysToAdd)
         recognizable = types.values.filter { $0.recognize != nil }
@@ -109,6 +136,16 @@ public struct RuleSet: Sendable {
             if let assumed = type.assumes, types[assumed] == nil {
                 throw ConfigurationError(file: type.pack, message: "type '\(type.name)' assumes type '\(assumed)', which no pack declares")
             }
+        }
+        bundleSchema = BundleSchema(types: types, collections: collections)
+        declaredSubtypes = [:]
+        for type in types.values {
+            guard let base = type.base else { continue }
+            guard types[base] != nil || NSXTypeNames.shared.table.index(of: base) != nil else {
+                let hint = closestMatch(to: base, in: Array(types.keys)).map { "; did you mean '\($0)'?" } ?? ""
+                throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names base '\(base)', which is no type of the packs nor of the NSX model\(hint)")
+            }
+            declaredSubtypes[base, default: []].insert(type.recognize?.resourceType ?? type.name)
         }
         kindNames = Set(recognizable.compactMap { type -> String? in
             guard let r = type.recognize else { return nil }
@@ -141,6 +178,66 @@ public struct RuleSet: Sendable {
         let names = nsxCandidates.keys.sorted()
         nsxCandidateNames = NameTable(names)
         nsxCandidateLists = names.map { nsxCandidates[$0]! }
+    }
+
+    /// Checks a path against a type's fields, step by step through member types: a field a
+    /// closed type does not declare is an error, and so is a dotted name anywhere (paths are
+    /// written with '/'), which would otherwise never match. Returns the field the path ends
+    /// at, when the types describe it.
+    @discardableResult
+    func checkPath(_ path: FieldPath, in type: TypeSpec) throws -> FieldSpec? {
+        var current: TypeSpec? = type
+        var field: FieldSpec?
+        for (i, segment) in path.segments.enumerated() {
+            guard let holder = current else { return nil }
+            guard let found = holder.fields[segment] else {
+                let walked = path.segments[..<i].joined(separator: "/")
+                if segment.contains("."), case let steps = segment.split(separator: ".").map(String.init), holder.fields[steps[0]] != nil {
+                    let meant = (walked.isEmpty ? "" : walked + "/") + steps.joined(separator: "/")
+                    throw ConfigurationError(file: type.pack, position: path.position,
+                                             message: "'\(path.text)' is not a field of \(holder.name): a path is written with '/'; did you mean '\(meant)'?")
+                }
+                if holder.closed {
+                    let hint = closestMatch(to: segment, in: holder.fieldOrder).map { "; did you mean '\((walked.isEmpty ? "" : walked + "/") + $0)'?" } ?? ""
+                    throw ConfigurationError(file: type.pack, position: path.position,
+                                             message: "'\(path.text)': \(holder.name) has no field '\(segment)'\(hint)")
+                }
+                return nil
+            }
+            field = found
+            current = found.member.flatMap { types[$0] }
+        }
+        return field
+    }
+
+    /// Checks every path of a predicate evaluated on an object of `type`; `contains` tests
+    /// the elements of a list, as the list's member type.
+    func checkPaths(_ predicate: Predicate, in type: TypeSpec) throws {
+        switch predicate {
+        case .all(let parts), .any(let parts): for part in parts { try checkPaths(part, in: type) }
+        case .not(let inner): try checkPaths(inner, in: type)
+        case .anyNonEmpty(let paths): for path in paths { try checkPath(path, in: type) }
+        case .field(let path, let test):
+            let field = try checkPath(path, in: type)
+            switch test {
+            case .compare(_, let other): try checkPath(other, in: type)
+            case .contains(let inner):
+                if let element = field?.items?.member.flatMap({ types[$0] }) { try checkPaths(inner, in: element) }
+            default: break
+            }
+        }
+    }
+
+    /// Whether an NSX type is a subtype of another, as a pack declares (`base`) or as the NSX
+    /// model lists it (`IPSecVpnSession` → `PolicyBasedIPSecVpnSession`), at any depth.
+    func isSubtype(_ type: String, of base: String) -> Bool {
+        var pending = [base], seen: Set<String> = [base]
+        while let current = pending.popLast() {
+            let direct = declaredSubtypes[current, default: []].union(NSXTypeNames.shared.subtypes[current] ?? [])
+            if direct.contains(type) { return true }
+            for next in direct where seen.insert(next).inserted { pending.append(next) }
+        }
+        return false
     }
 
     /// The indices in `recognizable` of the types that may claim an NSX object whose

@@ -1,0 +1,78 @@
+/// What the packs say about NSX types for the bundle index, gathered once per rule set: where
+/// each type lives in a policy path (the packs' `collections`), which of its fields hold
+/// references (`references`), which lists hold member objects of such types (a policy's
+/// `rules`), and what must be unique among its siblings (`unique`).
+final class BundleSchema: Sendable {
+    /// One NSX type's part in the bundle.
+    struct Profile: Sendable {
+        var name: String
+        /// The path step before an object's id (`security-policies`), or the root path of the
+        /// one object of a root type (`/infra`).
+        var segment: String?
+        var root: String?
+        var uniqueKeys: [UniqueKey] = []
+        /// Fields whose `/…` values are references, the collection each names, and the fields
+        /// by their bytes (see NameTable).
+        var referenceFields: [String] = []
+        var referenceCollections: [String] = []
+        var referenceTable = NameTable([])
+        /// Lists whose object elements are of a type with a profile, even without a
+        /// `resource_type` of their own (a policy's rules): `(field, element type)`.
+        var members: [(field: String, type: String)] = []
+
+        /// Whether the facts need anything of an object of this type beyond its path.
+        var holdsFacts: Bool { !uniqueKeys.isEmpty || !referenceFields.isEmpty || !members.isEmpty }
+    }
+
+    let profiles: [String: Profile]
+    /// Collections in which NSX predefines objects of its own.
+    let predefinedCollections: Set<String>
+
+    static let empty = BundleSchema(profiles: [:], predefinedCollections: [])
+
+    private init(profiles: [String: Profile], predefinedCollections: Set<String>) {
+        self.profiles = profiles
+        self.predefinedCollections = predefinedCollections
+    }
+
+    /// From the resolved types and the collections of every pack. A type's profile is known by
+    /// its `resource_type` (every type recognised by that name adds to it) and by its own name.
+    convenience init(types: [String: TypeSpec], collections: [PathCollection]) {
+        var profiles: [String: Profile] = [:]
+        for collection in collections {
+            for name in collection.types {
+                profiles[name, default: Profile(name: name)].segment = collection.segment
+                profiles[name, default: Profile(name: name)].root = collection.root
+            }
+        }
+        // Types by the resource_type they recognise (several may share one).
+        var described: [(name: String, type: TypeSpec)] = []
+        for type in types.values.sorted(by: { $0.name < $1.name }) {
+            guard let name = type.recognize?.resourceType, name != "*" else { continue }
+            described.append((name, type))
+        }
+        for (name, type) in described {
+            var profile = profiles[name] ?? Profile(name: name)
+            for key in type.uniqueKeys where !profile.uniqueKeys.contains(where: { $0.field == key.field }) { profile.uniqueKeys.append(key) }
+            for field in type.fieldOrder {
+                guard let spec = type.fields[field] else { continue }
+                if let collection = spec.references ?? spec.items?.references, !profile.referenceFields.contains(field) {
+                    profile.referenceFields.append(field)
+                    profile.referenceCollections.append(collection)
+                }
+            }
+            profiles[name] = profile
+        }
+        // Member lists, once every profile's own facts are known.
+        for (name, type) in described {
+            for field in type.fieldOrder {
+                guard let element = type.fields[field]?.items?.member, let targetName = types[element]?.recognize?.resourceType,
+                      profiles[targetName]?.holdsFacts == true,
+                      !(profiles[name]?.members.contains { $0.field == field } ?? true) else { continue }
+                profiles[name]?.members.append((field, targetName))
+            }
+        }
+        for name in profiles.keys { profiles[name]!.referenceTable = NameTable(profiles[name]!.referenceFields) }
+        self.init(profiles: profiles, predefinedCollections: Set(collections.filter(\.predefined).compactMap(\.segment)))
+    }
+}
