@@ -24,6 +24,7 @@ struct CommandError: Error {
 
 /// `policylint --help` (or `help`) and `--version`: they read no rule pack and cannot fail.
 struct HelpCommand {
+    /// The version line instead of the usage.
     var version: Bool
 
     func run() -> ExitCode {

@@ -12,11 +12,6 @@ struct LintCommand {
     /// directory (physical paths), so both sides compare.
     let workingDirectory = FileManager.default.currentDirectoryPath
 
-    init(arguments: Arguments, ruleSet: RuleSet) {
-        self.arguments = arguments
-        self.ruleSet = ruleSet
-    }
-
     func run() throws(CommandError) -> ExitCode {
         var walk = InputWalk()
         var named: [InputWalk.Input] = []

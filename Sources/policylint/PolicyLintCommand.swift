@@ -28,7 +28,8 @@ struct PolicyLintCommand {
             // One line: a "\n" here was escaped with the rest and printed as a literal "\u{0A}".
             throw CommandError("\(error.message) (run 'policylint --help' for usage)")
         }
-        if arguments.showHelp || arguments.showVersion { return HelpCommand(version: !arguments.showHelp).run() }
+        if arguments.showHelp { return HelpCommand(version: false).run() }
+        if arguments.showVersion { return HelpCommand(version: true).run() }
 
         let ruleSet = try loadRuleSet(directories: arguments.ruleDirectories)
         switch arguments.command {
