@@ -4,8 +4,8 @@
 //
 // Beyond "no crash", each input is held to what the reports promise: every node and finding
 // lies inside the input, a parser problem always becomes its json/* finding, no control
-// character from the input reaches the text, GitHub or JUnit report raw, and the JSON and SARIF
-// reports are themselves valid JSON, and a safe fix never breaks the JSON it fixes.
+// character from the input reaches any report raw, the JSON and SARIF reports are themselves
+// valid JSON, and a safe fix never breaks the JSON it fixes.
 
 /// Built once: loading the packs is slow and not what is being fuzzed.
 let fuzzLinter: Linter = {
@@ -23,6 +23,12 @@ let fuzzFixer: Fixer = Fixer(ruleSet: fuzzLinter.ruleSet, options: LintOptions()
 /// writing the same rule metadata, which no input changes.
 let fuzzReportRules: RuleSet = {
     do { return try RuleSet(packs: []) } catch { fatalError("an empty rule set does not load: \(error)") }
+}()
+
+let fuzzReportOptions: ReportOptions = {
+    var options = ReportOptions()
+    options.baseURI = "file:///fuzz/"
+    return options
 }()
 
 /// `precondition`, but its message survives an optimized build (the crash log says what broke).
@@ -79,13 +85,14 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                      "the parser's first problem has no \(rule) finding")
     }
 
-    // Every reporter; what reaches a terminal or a CI log is free of raw control characters.
+    // Every format of the registry: no report carries a raw control character, and a JSON one
+    // is valid JSON.
     let run = RunResult(files: reports, ruleSet: fuzzReportRules, toolVersion: "fuzz", runFindings: fuzzLinter.runFindings(reports))
-    requireNoRawControlCharacters(TextReporter(color: false).render(run), "text")
-    requireNoRawControlCharacters(GitHubReporter().render(run), "github")
-    requireNoRawControlCharacters(JUnitReporter().render(run), "junit")
-    requireValidJSON(JSONReporter().render(run), "json")
-    requireValidJSON(SarifReporter(baseURI: "file:///fuzz/").render(run), "sarif")
+    for format in ReportFormat.all where format.writesRuns {
+        let report = format.reporter(fuzzReportOptions)?.render(run) ?? ""
+        requireNoRawControlCharacters(report, format.name)
+        if format.mediaType.hasSuffix("json") { requireValidJSON(report, format.name) }
+    }
 
     // The fixer never touches a file with syntax errors, and never turns valid JSON into
     // invalid JSON.

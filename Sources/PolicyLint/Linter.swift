@@ -32,6 +32,12 @@ public struct LintOptions: Sendable {
     }
 }
 
+extension RuleSet {
+    /// Whether the packs declare a type of this name, the names `LintOptions.kind` may take.
+    /// (Types themselves are the packs' business, not the API's.)
+    public func declaresType(_ name: String) -> Bool { types[name] != nil }
+}
+
 /// The outcome for one file.
 public struct FileReport: Sendable {
     public var file: String

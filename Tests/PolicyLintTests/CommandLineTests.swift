@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyLint
+@testable import policylint
 
 /// The traps a new user hits on the command line (issue 12): each runs the built executable.
 @Suite("Command line", .serialized)
@@ -12,7 +13,7 @@ struct CommandLineTests {
 
     @Test func helpAndTheFormatErrorListEveryFormatOfTheCommand() throws {
         let help = try CLI.run(["--help"]).stdout
-        let lintFormats = Arguments.formats(for: .lint).map(\.rawValue)
+        let lintFormats = Arguments.formats(for: .lint).map(\.name)
         #expect(lintFormats.contains("html"))
         #expect(help.contains("--format \(lintFormats.joined(separator: "|"))"))
         #expect(help.contains("policylint rules [--format text|json|markdown]"))

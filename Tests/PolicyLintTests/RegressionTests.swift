@@ -41,13 +41,13 @@ struct RegressionTests {
             #expect(reports[0].findings.contains { $0.ruleID == rule && $0.byteRange.lowerBound == first.offset })
         }
         let run = RunResult(files: reports, ruleSet: builtInRules, toolVersion: "test")
-        for (format, text) in [("text", TextReporter(color: false).render(run)), ("github", GitHubReporter().render(run)),
-                               ("junit", JUnitReporter().render(run))] {
-            #expect(Self.rawControls(text).isEmpty, "\(format)")
-        }
-        for (format, text) in [("json", JSONReporter().render(run)), ("sarif", SarifReporter().render(run))] {
-            let report = JSONParser.parse(Array(text.utf8))
-            #expect(report.problems.isEmpty && report.isComplete, "\(format) is not valid JSON")
+        for format in ReportFormat.all where format.writesRuns {
+            let text = format.reporter(ReportOptions())?.render(run) ?? ""
+            #expect(Self.rawControls(text).isEmpty, "\(format.name)")
+            if format.mediaType.hasSuffix("json") {
+                let report = JSONParser.parse(Array(text.utf8))
+                #expect(report.problems.isEmpty && report.isComplete, "\(format.name) is not valid JSON")
+            }
         }
     }
 }

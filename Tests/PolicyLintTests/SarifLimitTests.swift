@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyLint
+@testable import policylint
 
 /// GitHub code scanning rejects a SARIF run with more than 25,000 results ("SARIF support for
 /// code scanning", https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).

@@ -33,15 +33,15 @@ struct SecretTests {
 
     @Test func noLibraryReporterPrintsASecret() {
         let run = Self.run()
-        let outputs = [
-            "text": TextReporter(color: false).render(run),
-            "text+colour": TextReporter(color: true).render(run),
-            "json": JSONReporter().render(run),
-            "sarif": SarifReporter(baseURI: "file:///x/").render(run),
-            "github": GitHubReporter().render(run),
-            "junit": JUnitReporter(failLevel: .error, showSuppressed: true).render(run),
-            "html": HTMLReporter().render(run),
-        ]
+        var options = ReportOptions()
+        options.baseURI = "file:///x/"
+        options.showSuppressed = true
+        var outputs: [String: String] = [:]
+        for format in ReportFormat.all where format.writesRuns {
+            outputs[format.name] = format.reporter(options)?.render(run)
+        }
+        options.color = true
+        outputs["text+colour"] = ReportFormat.text.reporter(options)?.render(run)
         for (format, output) in outputs {
             #expect(!output.contains(Self.marker), "\(format) output contains a secret")
             #expect(!output.contains(String(Self.marker.prefix(7))), "\(format) output contains part of a secret")
@@ -51,9 +51,9 @@ struct SecretTests {
     }
 
     @Test func theCommandPrintsNoSecretInAnyFormat() throws {
-        for format in ["text", "json", "sarif", "github", "junit", "html"] {
+        for format in ReportFormat.all where format.writesRuns {
             for (name, text) in Self.inputs {
-                let r = try CLI.run(["--format", format, "--stdin-filename", name, "-"], stdin: text)
+                let r = try CLI.run(["--format", format.name, "--stdin-filename", name, "-"], stdin: text)
                 #expect(!r.stdout.contains(Self.marker) && !r.stderr.contains(Self.marker), "\(format) \(name)")
             }
         }

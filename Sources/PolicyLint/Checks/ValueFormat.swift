@@ -1,6 +1,6 @@
 /// The string formats a field can require. Each is checked by hand: they are small, and a
 /// regular expression per value would be slow on large exports.
-public enum ValueFormat: String, Sendable, CaseIterable {
+enum ValueFormat: String, Sendable, CaseIterable {
     case ipv4, ipv6, ip
     /// An IPv4 address or IPv4 CIDR block.
     case ipv4Network = "ipv4-network"

@@ -9,7 +9,7 @@ public struct Baseline: Sendable, Equatable {
         public var pointer: String
         public var valueHash: String
 
-        public init(file: String, rule: String, pointer: String, valueHash: String) {
+        init(file: String, rule: String, pointer: String, valueHash: String) {
             self.file = file; self.rule = rule; self.pointer = pointer; self.valueHash = valueHash
         }
 
@@ -20,15 +20,15 @@ public struct Baseline: Sendable, Equatable {
         }
     }
 
-    public static let version = 1
+    static let version = 1
     public var entries: [Entry]
 
-    public init(entries: [Entry]) { self.entries = entries.sorted() }
+    init(entries: [Entry]) { self.entries = entries.sorted() }
 
     /// Whether a baseline may hold findings of this rule: never those about policylint's own
     /// configuration (`config/*`). An expired ignore's warning written into a baseline would
     /// silence the expiry the ignore was given so that someone looks again.
-    public static func holds(ruleID: String) -> Bool { !ruleID.hasPrefix("config/") }
+    static func holds(ruleID: String) -> Bool { !ruleID.hasPrefix("config/") }
 
     /// The unsuppressed findings of a run (suppressed ones are the configuration's business),
     /// except those about the configuration itself.

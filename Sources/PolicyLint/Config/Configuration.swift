@@ -8,7 +8,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
 
     /// Exactly `YYYY-MM-DD`, and a day that exists (no 2025-02-30).
-    public init?(_ text: String) {
+    init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
@@ -36,42 +36,42 @@ public struct Configuration: Sendable {
     static let ignoreKeys = ["paths", "pointer", "rules", "reason", "expires"]
 
     /// The file as shown in messages.
-    public var file: String
+    var file: String
     /// The absolute folder holding the file: globs are relative to it.
-    public var folder: String
+    var folder: String
     /// A rule's level by rule id; nil turns the rule off.
-    public var levels: [String: Level?] = [:]
-    public var tlsProfile: TLSProfile?
-    public var pskMinimumLength: Int?
+    var levels: [String: Level?] = [:]
+    var tlsProfile: TLSProfile?
+    var pskMinimumLength: Int?
     /// The kind of a bare SPS body by path, in file order: the first match wins.
-    public var kinds: [KindMapping] = []
-    public var ignores: [Ignore] = []
+    var kinds: [KindMapping] = []
+    var ignores: [Ignore] = []
     let doc: JSONDocument
 
-    public struct KindMapping: Sendable {
-        public var glob: PathGlob
-        public var kind: String
+    struct KindMapping: Sendable {
+        var glob: PathGlob
+        var kind: String
     }
 
     /// Findings to suppress: in files matching `paths`, under `pointer`, of `rules` (every
     /// rule when absent), until `expires` has passed.
-    public struct Ignore: Sendable {
-        public var paths: [PathGlob]
-        public var pointer: String?
-        public var rules: [String]?
-        public var reason: String
-        public var expires: CalendarDate?
+    struct Ignore: Sendable {
+        var paths: [PathGlob]
+        var pointer: String?
+        var rules: [String]?
+        var reason: String
+        var expires: CalendarDate?
         /// Where the ignore starts in the configuration (`file:line`), shown with what it suppresses.
-        public var source: String
+        var source: String
         /// The `expires` value's node, where an expired ignore is reported.
         var expiresNode: Int?
 
-        public func isExpired(today: CalendarDate) -> Bool { expires.map { $0 < today } ?? false }
+        func isExpired(today: CalendarDate) -> Bool { expires.map { $0 < today } ?? false }
 
         /// Whether this ignore's scope holds a finding in the file at `path` (relative to the
         /// configuration's folder). A pointer prefix covers itself and what lies beneath it,
         /// whole reference tokens only: `/rules/1` does not cover `/rules/10`.
-        public func covers(_ finding: Finding, path: String) -> Bool {
+        func covers(_ finding: Finding, path: String) -> Bool {
             guard paths.contains(where: { $0.matches(path) }) else { return false }
             if let rules, !rules.contains(finding.ruleID) { return false }
             if let pointer, !pointer.isEmpty {
@@ -83,7 +83,7 @@ public struct Configuration: Sendable {
 
     /// The nearest `.policylint.json` from `folder` (absolute) upward, and how to show it from
     /// the working directory (`.policylint.json`, `../.policylint.json`, `configs/.policylint.json`).
-    public static func search(from folder: String, workingDirectory: String, exists: (String) -> Bool) -> (path: String, shown: String)? {
+    static func search(from folder: String, workingDirectory: String, exists: (String) -> Bool) -> (path: String, shown: String)? {
         var segments = ProjectPath.segments(folder)
         while true {
             let path = "/" + (segments + [fileName]).joined(separator: "/")
@@ -203,12 +203,12 @@ public struct Configuration: Sendable {
 
     /// A file (as given on the command line) as the globs see it: relative to the folder of
     /// the configuration.
-    public func path(of file: String, workingDirectory: String) -> String {
+    func path(of file: String, workingDirectory: String) -> String {
         ProjectPath.relative(file, to: folder, workingDirectory: workingDirectory)
     }
 
     /// The kind the configuration gives a file, if a glob of `kinds` matches it.
-    public func kind(of file: String, workingDirectory: String) -> String? {
+    func kind(of file: String, workingDirectory: String) -> String? {
         let path = path(of: file, workingDirectory: workingDirectory)
         return kinds.first { $0.glob.matches(path) }?.kind
     }
@@ -268,5 +268,5 @@ public struct Suppression: Sendable, Equatable {
     /// Where that ignore is: `.policylint.json:12`.
     public var source: String
 
-    public init(reason: String, source: String) { self.reason = reason; self.source = source }
+    init(reason: String, source: String) { self.reason = reason; self.source = source }
 }

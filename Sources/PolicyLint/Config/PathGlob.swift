@@ -3,21 +3,21 @@
 /// matches the whole path: `*.json` only files at the top, `**/*.json` files at any depth,
 /// `legacy/**` everything under `legacy`. Paths are relative to the configuration's folder; a
 /// file outside it has only its absolute path, which only a pattern starting with `/` or `**` matches.
-public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
-    public let pattern: String
+struct PathGlob: Sendable, Equatable, CustomStringConvertible {
+    let pattern: String
     private let segments: [Substring]
     private let isAbsolute: Bool
 
-    public init(_ pattern: String) {
+    init(_ pattern: String) {
         self.pattern = pattern
         isAbsolute = pattern.hasPrefix("/")
         segments = ProjectPath.segments(pattern).map { Substring($0) }
     }
 
-    public var description: String { pattern }
+    var description: String { pattern }
 
     /// Whether the glob matches a path given relative to the folder the pattern is relative to.
-    public func matches(_ path: String) -> Bool {
+    func matches(_ path: String) -> Bool {
         guard isAbsolute == path.hasPrefix("/") || segments.first == "**" else { return false }
         let parts = ProjectPath.segments(path).map { Substring($0) }
         return Self.match(segments[...], parts[...])
@@ -81,7 +81,7 @@ public enum ProjectPath {
 
     /// `file` (as given on the command line) relative to `folder` (absolute); a file outside
     /// the folder keeps its absolute path.
-    public static func relative(_ file: String, to folder: String, workingDirectory: String) -> String {
+    static func relative(_ file: String, to folder: String, workingDirectory: String) -> String {
         let target = segments(absolute(file, workingDirectory: workingDirectory))
         let base = segments(absolute(folder, workingDirectory: workingDirectory))
         guard target.count > base.count, Array(target.prefix(base.count)) == base else {
@@ -92,7 +92,7 @@ public enum ProjectPath {
 
     /// An absolute path as a message shows it: relative to the working directory when it is
     /// inside it or in a folder above it (`../.policylint.json`), else absolute.
-    public static func shown(_ path: String, workingDirectory: String) -> String {
+    static func shown(_ path: String, workingDirectory: String) -> String {
         let target = segments(path), base = segments(workingDirectory)
         let shared = zip(target, base).prefix { $0 == $1 }.count
         if shared == base.count { return target.dropFirst(shared).joined(separator: "/") }

@@ -38,7 +38,7 @@ public struct Finding: Sendable {
     /// A safe fix, when the rule has one.
     public var fix: Fix?
 
-    public init(ruleID: String, level: Level, message: String, file: String, pointer: String,
+    init(ruleID: String, level: Level, message: String, file: String, pointer: String,
                 start: SourcePosition, end: SourcePosition, byteRange: Range<Int>,
                 excerpt: Excerpt? = nil, valueHash: String = "") {
         self.ruleID = ruleID; self.level = level; self.message = message; self.file = file
@@ -47,7 +47,7 @@ public struct Finding: Sendable {
     }
 
     /// Findings sort by file, then position, then rule: the order every report uses.
-    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+    static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
         if a.file != b.file { return a.file < b.file }
         if a.start != b.start { return a.start < b.start }
         return a.ruleID < b.ruleID
@@ -55,7 +55,7 @@ public struct Finding: Sendable {
 }
 
 /// RFC 6901 escaping of one reference token.
-public func jsonPointerToken(_ key: String) -> String {
+func jsonPointerToken(_ key: String) -> String {
     guard key.contains("~") || key.contains("/") else { return key }
     return key.replacing("~", with: "~0").replacing("/", with: "~1")
 }

@@ -3,7 +3,7 @@ public struct TextEdit: Sendable, Equatable {
     public var range: Range<Int>
     public var replacement: String
 
-    public init(range: Range<Int>, replacement: String) {
+    init(range: Range<Int>, replacement: String) {
         self.range = range
         self.replacement = replacement
     }
@@ -38,7 +38,7 @@ public struct TextEdit: Sendable, Equatable {
 
     /// Applies edits that do not overlap (the first of overlapping ones wins); returns the new
     /// bytes and how many edits were applied.
-    public static func apply(_ edits: [TextEdit], to bytes: [UInt8]) -> (bytes: [UInt8], applied: Int) {
+    static func apply(_ edits: [TextEdit], to bytes: [UInt8]) -> (bytes: [UInt8], applied: Int) {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var cursor = 0, applied = 0
@@ -65,9 +65,9 @@ public struct Fix: Sendable, Equatable {
 /// `policylint fix`: applies the safe fixes (read-only fields removed, except _revision; enum
 /// values off only by case) until none is left, keeping the rest of the file byte for byte.
 public struct Fixer {
-    public let linter: Linter
+    let linter: Linter
     /// The rules whose fixes are safe to apply without a person looking.
-    public static let safeRules: Set<String> = ["schema/readonly-field", "schema/enum"]
+    static let safeRules: Set<String> = ["schema/readonly-field", "schema/enum"]
 
     public init(ruleSet: RuleSet, options: LintOptions) {
         var options = options

@@ -3,80 +3,80 @@ import Glibc
 #endif
 
 /// The kinds of JSON value.
-public enum JSONKind: UInt8, Sendable {
+enum JSONKind: UInt8, Sendable {
     case object, array, string, number, `true`, `false`, null
 }
 
 /// One value of a parsed document. Nodes are stored flat, in document order: a container is
 /// followed by its children (an object's as key, value, key, value…), and `subtreeEnd` is the
 /// index of the first node after it. Strings and numbers stay byte ranges of the input.
-public struct JSONNode: Sendable {
-    public var kind: JSONKind
+struct JSONNode: Sendable {
+    var kind: JSONKind
     /// Bit 0: the string has escapes. Bit 1: the container was cut short by a syntax error.
     /// Bit 2: the number is not valid RFC 8259 (leading zero, NaN…), kept to keep checking.
     var flags: UInt8
     /// Byte offset of the value's first byte (the quote of a string).
-    public var start: UInt32
+    var start: UInt32
     /// Byte offset just after the value.
-    public var end: UInt32
+    var end: UInt32
     /// Index of the first node after this value and its children.
-    public var subtreeEnd: UInt32
+    var subtreeEnd: UInt32
 
     static let hasEscapes: UInt8 = 1
     static let truncated: UInt8 = 2
     static let invalidNumber: UInt8 = 4
 
-    public var isTruncated: Bool { flags & Self.truncated != 0 }
+    var isTruncated: Bool { flags & Self.truncated != 0 }
 }
 
 /// A syntax or encoding problem found while parsing, at a byte offset of the input.
-public struct JSONProblem: Sendable, Equatable {
-    public enum Kind: Sendable { case syntax, encoding }
-    public var kind: Kind
-    public var offset: Int
-    public var endOffset: Int
-    public var message: String
+struct JSONProblem: Sendable, Equatable {
+    enum Kind: Sendable { case syntax, encoding }
+    var kind: Kind
+    var offset: Int
+    var endOffset: Int
+    var message: String
 }
 
 /// A parsed JSON document: the input bytes, its nodes, and what was wrong with it.
-public struct JSONDocument: Sendable {
-    public let bytes: [UInt8]
-    public internal(set) var nodes: [JSONNode]
-    public internal(set) var problems: [JSONProblem]
+struct JSONDocument: Sendable {
+    let bytes: [UInt8]
+    var nodes: [JSONNode]
+    var problems: [JSONProblem]
     /// False when a syntax error stopped the parser before the end of the input.
-    public internal(set) var isComplete: Bool
+    var isComplete: Bool
     /// The offset where each line starts, as the parser met the line breaks (in valid JSON every
     /// one is whitespace between tokens); nil when it cannot vouch for them (a syntax error, a
     /// carriage return). Spares a pass over a large export to place its findings.
     var lineStarts: [UInt32]? = nil
 
-    public var root: Int? { nodes.isEmpty ? nil : 0 }
+    var root: Int? { nodes.isEmpty ? nil : 0 }
 
-    public func kind(_ node: Int) -> JSONKind { nodes[node].kind }
+    func kind(_ node: Int) -> JSONKind { nodes[node].kind }
 
     /// The byte range of a value (a string's includes its quotes).
-    public func range(_ node: Int) -> Range<Int> { Int(nodes[node].start)..<Int(nodes[node].end) }
+    func range(_ node: Int) -> Range<Int> { Int(nodes[node].start)..<Int(nodes[node].end) }
 
     /// The children of a container: an array's elements, or an object's keys and values alternating.
-    public func children(_ node: Int) -> ChildSequence {
+    func children(_ node: Int) -> ChildSequence {
         ChildSequence(nodes: nodes, first: node + 1, end: Int(nodes[node].subtreeEnd))
     }
 
     /// An object's members as (key node, value node) pairs.
-    public func members(_ object: Int) -> MemberSequence {
+    func members(_ object: Int) -> MemberSequence {
         MemberSequence(nodes: nodes, first: object + 1, end: Int(nodes[object].subtreeEnd))
     }
 
-    public func elements(_ array: Int) -> ChildSequence { children(array) }
+    func elements(_ array: Int) -> ChildSequence { children(array) }
 
-    public func count(_ container: Int) -> Int {
+    func count(_ container: Int) -> Int {
         var n = 0
         for _ in children(container) { n += 1 }
         return nodes[container].kind == .object ? n / 2 : n
     }
 
     /// The value of the member named `key`, the last one if the key is repeated (as NSX keeps).
-    public func member(_ object: Int, _ key: String) -> Int? {
+    func member(_ object: Int, _ key: String) -> Int? {
         guard nodes[object].kind == .object else { return nil }
         var found: Int?
         for (k, v) in members(object) where stringEquals(k, key) { found = v }
@@ -93,7 +93,7 @@ public struct JSONDocument: Sendable {
     /// Compares a string node with a Swift string without decoding when it has no escapes.
     /// Hot (every member lookup by name): the lengths are compared first, then the bytes with
     /// memcmp, so a miss costs a few instructions and no String is made.
-    public func stringEquals(_ node: Int, _ text: String) -> Bool {
+    func stringEquals(_ node: Int, _ text: String) -> Bool {
         let n = nodes[node]
         guard n.kind == .string else { return false }
         if n.flags & JSONNode.hasEscapes != 0 { return string(node) == text }
@@ -150,7 +150,7 @@ public struct JSONDocument: Sendable {
     }
 
     /// The decoded text of a string node.
-    public func string(_ node: Int) -> String {
+    func string(_ node: Int) -> String {
         let n = nodes[node]
         guard n.kind == .string else { return "" }
         let contentStart = Int(n.start) + 1
@@ -162,15 +162,15 @@ public struct JSONDocument: Sendable {
     }
 
     /// The string value of a node, or nil when it is not a string.
-    public func stringValue(_ node: Int) -> String? { nodes[node].kind == .string ? string(node) : nil }
+    func stringValue(_ node: Int) -> String? { nodes[node].kind == .string ? string(node) : nil }
 
     /// The number's text as written, for messages and exact comparisons.
-    public func numberText(_ node: Int) -> String {
+    func numberText(_ node: Int) -> String {
         String(decoding: bytes[range(node)], as: UTF8.self)
     }
 
     /// The number as a Double (±infinity beyond its range); nil when not a valid number.
-    public func double(_ node: Int) -> Double? {
+    func double(_ node: Int) -> Double? {
         guard nodes[node].kind == .number, nodes[node].flags & JSONNode.invalidNumber == 0 else { return nil }
         // Integers of up to 15 digits (sequence numbers, ports, times) are exact in a Double:
         // read from the bytes, without making a String for Double(_:) to parse.
@@ -190,7 +190,7 @@ public struct JSONDocument: Sendable {
     }
 
     /// True for a number written without fraction or exponent (what NSX calls an integer).
-    public func isIntegerLiteral(_ node: Int) -> Bool {
+    func isIntegerLiteral(_ node: Int) -> Bool {
         guard nodes[node].kind == .number, nodes[node].flags & JSONNode.invalidNumber == 0 else { return false }
         for i in range(node) where bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
             return false
@@ -198,7 +198,7 @@ public struct JSONDocument: Sendable {
         return true
     }
 
-    public func bool(_ node: Int) -> Bool? {
+    func bool(_ node: Int) -> Bool? {
         switch nodes[node].kind {
         case .true: return true
         case .false: return false
@@ -208,7 +208,7 @@ public struct JSONDocument: Sendable {
 
     /// Index of each node's parent container (-1 for the root), built only when needed
     /// to name findings.
-    public func parentIndex() -> [Int32] {
+    func parentIndex() -> [Int32] {
         var parents = [Int32](repeating: -1, count: nodes.count)
         var stack: [Int] = []
         for i in nodes.indices {
@@ -220,22 +220,22 @@ public struct JSONDocument: Sendable {
     }
 }
 
-public struct ChildSequence: Sequence, IteratorProtocol {
+struct ChildSequence: Sequence, IteratorProtocol {
     let nodes: [JSONNode]
     var next_: Int
     let end: Int
     init(nodes: [JSONNode], first: Int, end: Int) { self.nodes = nodes; self.next_ = first; self.end = end }
-    public mutating func next() -> Int? {
+    mutating func next() -> Int? {
         guard next_ < end else { return nil }
         defer { next_ = Int(nodes[next_].subtreeEnd) }
         return next_
     }
 }
 
-public struct MemberSequence: Sequence, IteratorProtocol {
+struct MemberSequence: Sequence, IteratorProtocol {
     var children: ChildSequence
     init(nodes: [JSONNode], first: Int, end: Int) { children = ChildSequence(nodes: nodes, first: first, end: end) }
-    public mutating func next() -> (key: Int, value: Int)? {
+    mutating func next() -> (key: Int, value: Int)? {
         guard let key = children.next() else { return nil }
         // A truncated object may end on a key without a value.
         guard let value = children.next() else { return nil }

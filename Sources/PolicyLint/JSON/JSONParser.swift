@@ -7,11 +7,11 @@ import Glibc
 /// It never recurses (any nesting depth is safe), keeps byte offsets for every value, reports
 /// invalid UTF-8 and syntax errors with a hint, and after a mistake whose repair is unambiguous
 /// (a missing or trailing comma, a comment, a bad escape, a leading zero…) goes on parsing.
-public enum JSONParser {
+enum JSONParser {
     /// More problems than this in one file add nothing for the reader.
     static let problemLimit = 50
 
-    public static func parse(_ bytes: [UInt8]) -> JSONDocument {
+    static func parse(_ bytes: [UInt8]) -> JSONDocument {
         guard bytes.count < Int(UInt32.max) else {
             return JSONDocument(bytes: bytes, nodes: [], problems: [
                 JSONProblem(kind: .syntax, offset: 0, endOffset: 0, message: "the file is larger than 4 GiB, which policylint does not read")

@@ -12,10 +12,10 @@ public struct SourcePosition: Sendable, Hashable, Comparable {
 
 /// Offsets where lines start, built once per file that has findings. `\n`, `\r\n` and a lone
 /// `\r` each end a line, as editors count them.
-public struct LineIndex: Sendable {
+struct LineIndex: Sendable {
     /// 32 bits each: the parser reads no file of 4 GiB or more, and a large export has millions
     /// of lines (this index was a fifth of the peak memory with Int).
-    public let lineStarts: [UInt32]
+    let lineStarts: [UInt32]
     let bytes: [UInt8]
 
     /// A document's line index: the line starts its parser met, or found anew.
@@ -28,7 +28,7 @@ public struct LineIndex: Sendable {
         self.lineStarts = lineStarts
     }
 
-    public init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8]) {
         self.bytes = bytes
         // Without any '\r' (most files), the line starts of large pieces of the file are found
         // on every core, eight bytes at a time; with one, line by line as editors count them.
@@ -97,7 +97,7 @@ public struct LineIndex: Sendable {
     }
 
     /// The 0-based line holding a byte offset.
-    public func lineNumber(of offset: Int) -> Int {
+    func lineNumber(of offset: Int) -> Int {
         var low = 0, high = lineStarts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
@@ -107,7 +107,7 @@ public struct LineIndex: Sendable {
     }
 
     /// The bytes of a 0-based line, without its line break.
-    public func lineRange(_ line: Int) -> Range<Int> {
+    func lineRange(_ line: Int) -> Range<Int> {
         var start = Int(lineStarts[line])
         if line == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         var end = line + 1 < lineStarts.count ? Int(lineStarts[line + 1]) : bytes.count
@@ -115,7 +115,7 @@ public struct LineIndex: Sendable {
         return start..<end
     }
 
-    public func position(of offset: Int) -> SourcePosition {
+    func position(of offset: Int) -> SourcePosition {
         let offset = min(max(0, offset), bytes.count)
         let line = lineNumber(of: offset)
         let lineStart = lineRange(line).lowerBound
@@ -162,15 +162,15 @@ public struct LineIndex: Sendable {
     /// Positions for nearby offsets, each counted from the last (forward, or back along the
     /// same line): a minified export is one long line, and counting each column from its line
     /// start would make many findings on it quadratic.
-    public struct Cursor {
+    struct Cursor {
         let index: LineIndex
         var line = -1
         var offset = 0
         var column = 1
 
-        public init(_ index: LineIndex) { self.index = index }
+        init(_ index: LineIndex) { self.index = index }
 
-        public mutating func position(of rawOffset: Int) -> SourcePosition {
+        mutating func position(of rawOffset: Int) -> SourcePosition {
             let target = min(max(0, rawOffset), index.bytes.count)
             let targetLine = index.lineNumber(of: target)
             if targetLine != line {

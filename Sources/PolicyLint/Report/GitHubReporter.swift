@@ -4,8 +4,8 @@
 /// GitHub shows at most 10 annotations of each kind per step and drops the rest silently, so
 /// policylint annotates the first 10 of each level, lists the others as plain log lines, and
 /// ends with one notice counting them. Suppressed findings are never annotated.
-public struct GitHubReporter {
-    public static let annotationsPerLevel = 10
+public struct GitHubReporter: Reporter {
+    static let annotationsPerLevel = 10
 
     public init() {}
 
@@ -62,10 +62,10 @@ public struct GitHubReporter {
 
     /// A command's message, escaped as the runner expects (`%`, CR, LF); any other control
     /// character is shown as `\u{…}`, never raw.
-    public static func escapeData(_ s: String) -> String { escape(s, property: false) }
+    static func escapeData(_ s: String) -> String { escape(s, property: false) }
 
     /// A property value (`file=…`): as a message, and `:` and `,` too, which end a property.
-    public static func escapeProperty(_ s: String) -> String { escape(s, property: true) }
+    static func escapeProperty(_ s: String) -> String { escape(s, property: true) }
 
     static func escape(_ s: String, property: Bool) -> String {
         var out = ""

@@ -2,7 +2,7 @@
 /// by level as bar charts, and a sortable, filterable table with each finding's excerpt.
 /// Counts, charts and table agree: findings an ignore suppresses are left out, or with
 /// `showSuppressed` listed, marked with the ignore's reason and counted on their own.
-public struct HTMLReporter {
+public struct HTMLReporter: Reporter {
     /// List the findings an ignore suppresses (`--show-suppressed`).
     public var showSuppressed: Bool
     public init(showSuppressed: Bool = false) { self.showSuppressed = showSuppressed }

@@ -1,6 +1,6 @@
 /// Findings as a plain JSON array, for scripts. A finding about the whole run (no file) comes
 /// last, with null file, position and pointer.
-public struct JSONReporter {
+public struct JSONReporter: Reporter {
     /// Include the findings an ignore suppresses (`--show-suppressed`), with `suppressed`.
     public var showSuppressed: Bool
     public init(showSuppressed: Bool = false) { self.showSuppressed = showSuppressed }

@@ -3,7 +3,7 @@
 /// is a `<failure>`; one below it passes with the finding in `<system-out>`, so the report agrees
 /// with the exit code. Test case names use the rule and the JSON pointer, not the line, so a
 /// CI's history of a case survives moved lines.
-public struct JUnitReporter {
+public struct JUnitReporter: Reporter {
     /// The least level that fails (`--fail-on`); nil: nothing fails.
     public var failLevel: Level?
     /// Show suppressed findings as skipped cases (`--show-suppressed`).
@@ -15,7 +15,7 @@ public struct JUnitReporter {
     }
 
     /// The suite of the findings about the whole run (`discovery/nothing-checked`).
-    public static let runSuiteName = "policylint run"
+    static let runSuiteName = "policylint run"
 
     public func render(_ run: RunResult) -> String {
         struct Suite { var name: String; var cases: [String] = []; var failures = 0; var skipped = 0; var names: [String: Int] = [:] }
@@ -82,7 +82,7 @@ public struct JUnitReporter {
 
     /// Text for an element, or for a double-quoted attribute: markup characters as entities, and
     /// control characters (which XML 1.0 forbids even as character references) shown as `\u{…}`.
-    public static func escaped(_ s: String, attribute: Bool = false) -> String {
+    static func escaped(_ s: String, attribute: Bool = false) -> String {
         var out = ""
         for scalar in terminalSafe(s).unicodeScalars {
             switch scalar {

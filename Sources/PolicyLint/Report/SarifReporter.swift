@@ -1,6 +1,6 @@
 /// SARIF 2.1.0 for code scanning: full rule metadata, results with region, JSON pointer as the
 /// logical location, and a fingerprint that does not change when lines move.
-public struct SarifReporter {
+public struct SarifReporter: Reporter {
     /// The working directory as a `file://` URI ending in `/`, for `originalUriBaseIds`.
     public var baseURI: String?
     /// Leave suppressed findings out (`--omit-suppressed`): code scanning does not honour SARIF

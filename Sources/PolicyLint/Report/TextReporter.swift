@@ -1,6 +1,6 @@
 /// Findings for people: `path:line:col: level [rule] message`, the source line with a caret,
 /// and a closing summary. The only reporter that knows about colour.
-public struct TextReporter {
+public struct TextReporter: Reporter {
     public var color: Bool
     /// Show the findings an ignore suppresses (`--show-suppressed`), marked with its reason.
     public var showSuppressed: Bool
@@ -43,7 +43,7 @@ public struct TextReporter {
         }.joined()
     }
 
-    public func summary(_ run: RunResult) -> String {
+    func summary(_ run: RunResult) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let errors = run.count(.error), warnings = run.count(.warning), notes = run.count(.note)
         let withFindings = run.files.filter { $0.findings.contains { $0.suppression == nil } }.count

@@ -1,5 +1,5 @@
 /// `policylint rules --format json`.
-public enum RuleCatalogue {
+enum RuleCatalogue {
     public static func json(_ ruleSet: RuleSet) -> String {
         var w = JSONText()
         w.array { w in

@@ -8,15 +8,15 @@ import Synchronization
 public struct RulePack: Sendable {
     public var name: String
     public var rules: [RuleDescription]
-    public var types: [TypeSpec]
+    var types: [TypeSpec]
     /// Where NSX types live in policy paths.
-    public var collections: [PathCollection] = []
+    var collections: [PathCollection] = []
 }
 
 /// Where objects of some NSX types live in a policy path: under their parent's path as
 /// `/segment/id` (`security-policies`), or at a root (`/infra`). It lets the paths of H-API
 /// bodies, whose objects carry an id but no path, be derived, and names a collection in messages.
-public struct PathCollection: Sendable {
+struct PathCollection: Sendable {
     /// The path step before an object's id, e.g. `groups`; nil for a root.
     public var segment: String?
     /// The path of the one object of a root type, e.g. `/infra`.
@@ -30,7 +30,7 @@ public struct PathCollection: Sendable {
 
 /// A value that must be unique among an object's siblings: two objects of one type under one
 /// parent (and with the same `alsoBy` values) with the same value of `field`.
-public struct UniqueKey: Sendable {
+struct UniqueKey: Sendable {
     public var field: String
     /// Further fields whose values must also agree (a policy's `category`).
     public var alsoBy: [String]
@@ -48,13 +48,13 @@ public struct RuleDescription: Sendable {
     /// Where the limit or enum comes from: a seed document or a public reference.
     public var source: String
     public var tags: [String]
-    public var examples: [RuleExample]
+    var examples: [RuleExample]
     /// The pack file the rule comes from.
     public var pack: String
 }
 
 /// A JSON snippet for a rule. In an invalid example, `↓` marks where each finding starts.
-public struct RuleExample: Sendable {
+struct RuleExample: Sendable {
     public var json: String
     public var isValid: Bool
     public var mode: DocumentMode?
@@ -95,7 +95,7 @@ public enum DocumentMode: String, Sendable, CaseIterable {
 }
 
 /// A type of object and its constraints.
-public struct TypeSpec: Sendable {
+struct TypeSpec: Sendable {
     /// The fields live in one shared box, copied only when a type is changed (while packs load):
     /// checking a large export copies its types hundreds of thousands of times (one per object
     /// queued), and a copy of ten fields was ten reference counts, a tenth of a run, and what
@@ -271,7 +271,7 @@ final class FieldTable: Sendable {
 }
 
 /// How discovery recognises an object as a type.
-public struct Recognizer: Sendable {
+struct Recognizer: Sendable {
     /// The object's `resource_type`; `*` matches any NSX object no other type claims.
     public var resourceType: String?
     /// For SPS objects: a regular expression over `meta.href`.
@@ -295,14 +295,14 @@ public struct Recognizer: Sendable {
     var readsFields: Bool { !(hasAll.isEmpty && hasAny.isEmpty && hasNone.isEmpty) || unless != nil }
 }
 
-public enum JSONType: String, Sendable, CaseIterable {
+enum JSONType: String, Sendable, CaseIterable {
     case string, integer, number, boolean, object, array, null
     /// An integer, or a string of digits (SPS types some numbers as strings).
     case wholeNumber
 }
 
 /// The constraints on one field. A class, because items nest.
-public final class FieldSpec: Sendable {
+final class FieldSpec: Sendable {
     public let types: [JSONType]
     public let enumValues: [String]?
     public let minimum: Double?
@@ -372,7 +372,7 @@ public final class FieldSpec: Sendable {
 /// present and the `forbid`den ones absent; with neither, the condition itself is the finding.
 /// The message may name `{field}` (the field required or forbidden, or `at`), `{value}` (that
 /// field's value) and `{limit}` (the bound a `when` test compares with).
-public struct Condition: Sendable {
+struct Condition: Sendable {
     public var rule: String
     public var when: Predicate
     public var require: [FieldPath]
@@ -387,7 +387,7 @@ public struct Condition: Sendable {
 /// A field of an object or of the objects inside it: `a/b/c` (or the JSON Pointer `/a/b/c`),
 /// each step a member name with RFC 6901 escapes (`~1` for `/`, `~0` for `~`). Checked against
 /// the type's fields when packs load, so a misspelt or dotted name is an error, not a silent miss.
-public struct FieldPath: Sendable, CustomStringConvertible {
+struct FieldPath: Sendable, CustomStringConvertible {
     public let segments: [String]
     /// As the pack wrote it, for messages.
     public let text: String
@@ -411,7 +411,7 @@ public struct FieldPath: Sendable, CustomStringConvertible {
 }
 
 /// A test on an object's fields.
-public indirect enum Predicate: Sendable {
+indirect enum Predicate: Sendable {
     case all([Predicate])
     case any([Predicate])
     case not(Predicate)
@@ -420,7 +420,7 @@ public indirect enum Predicate: Sendable {
     case anyNonEmpty([FieldPath])
 }
 
-public enum FieldTest: Sendable {
+enum FieldTest: Sendable {
     case present, absent
     /// The value is one of these (JSON scalars, compared by kind and value).
     case isIn([ScalarValue], orAbsent: Bool)
@@ -441,11 +441,11 @@ public enum FieldTest: Sendable {
     case format(ValueFormat)
 }
 
-public enum Comparison: String, Sendable, CaseIterable {
+enum Comparison: String, Sendable, CaseIterable {
     case lessThanField, greaterThanField, equalsField, notEqualsField
 }
 
-public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
+enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
     case string(String), number(Double), bool(Bool), null
 
     public var description: String {
@@ -463,7 +463,7 @@ public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
 /// the built-in packs at start-up was a quarter of the time to lint a small file, so the
 /// built-in packs (checked by the tests) defer it; a pack given with --rules is compiled when
 /// loaded, so that a bad pattern is reported there.
-public final class PatternMatcher: @unchecked Sendable {
+final class PatternMatcher: @unchecked Sendable {
     public let source: String
     private struct Compiled: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
     private let compiled: Mutex<Compiled?>

@@ -361,7 +361,7 @@ public func closestMatch(to value: String, in candidates: [String], maxDistance:
 }
 
 /// Levenshtein distance over Unicode scalars, in O(min) memory.
-public func editDistance(_ a: String, _ b: String) -> Int {
+func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }

@@ -3,7 +3,7 @@ public struct RuleSet: Sendable {
     public private(set) var rules: [String: RuleDescription] = [:]
     /// Rule ids in the order the packs declare them.
     public private(set) var ruleOrder: [String] = []
-    public private(set) var types: [String: TypeSpec] = [:]
+    private(set) var types: [String: TypeSpec] = [:]
     /// Types discovery can recognise, most specific first.
     private(set) var recognizable: [TypeSpec] = []
     /// The type each object-valued field (or list element) is checked as, by field: looked up
@@ -27,11 +27,11 @@ public struct RuleSet: Sendable {
     /// Subtypes the packs declare (`base`), by base type: a `Child<base>` wrapper may hold them.
     private(set) var declaredSubtypes: [String: Set<String>] = [:]
     /// Where NSX types live in policy paths, from every pack.
-    public private(set) var collections: [PathCollection] = []
+    private(set) var collections: [PathCollection] = []
     /// The packs' references, uniqueness and paths, for the bundle index.
     private(set) var bundleSchema = BundleSchema.empty
     /// Keys whose values are credentials: never printed, masked in excerpts.
-    public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
+    private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
                                                        "access_token", "refresh_token", "private_key", "passphrase"]
 
     public init(packs: [RulePack]) throws {

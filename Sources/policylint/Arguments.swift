@@ -1,61 +1,62 @@
-/// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
-public struct Arguments: Sendable, Equatable {
-    public enum Command: String, Sendable { case lint, rules, explain, fix }
-    public enum Format: String, Sendable, CaseIterable { case text, sarif, json, github, junit, html, markdown }
+import PolicyLint
 
-    /// The formats a command writes, in the order help lists them: the one list behind `--help`
-    /// and the `--format` error, so neither can leave one out.
-    public static func formats(for command: Command) -> [Format] {
+/// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
+struct Arguments: Sendable {
+    enum Command: String, Sendable { case lint, rules, explain, fix }
+
+    /// The formats a command writes, from the registry, in the order help lists them. `explain`
+    /// and `fix` write plain text only.
+    static func formats(for command: Command) -> [ReportFormat] {
         switch command {
-        case .lint: [.text, .sarif, .json, .github, .junit, .html]
-        case .rules: [.text, .json, .markdown]
+        case .lint: ReportFormat.all.filter(\.writesRuns)
+        case .rules: ReportFormat.all.filter(\.writesRuleList)
         case .explain, .fix: [.text]
         }
     }
-    public enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
+    enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
 
-    public var command: Command = .lint
-    public var paths: [String] = []
+    var command: Command = .lint
+    var paths: [String] = []
     /// `--context PATH`: files read for references and duplicates, never reported on.
-    public var contextPaths: [String] = []
-    public var format: Format = .text
-    public var output: String?
-    public var sarifOutput: String?
-    public var mode: DocumentMode?
-    public var kind: String?
-    public var ruleDirectories: [String] = []
-    public var failOn: FailLevel = .error
-    public var tlsProfile: TLSProfile = .intermediate
-    public var strictReferences = false
+    var contextPaths: [String] = []
+    var format: ReportFormat = .text
+    var output: String?
+    var sarifOutput: String?
+    var mode: DocumentMode?
+    var kind: String?
+    var ruleDirectories: [String] = []
+    var failOn: FailLevel = .error
+    var tlsProfile: TLSProfile = .intermediate
+    var strictReferences = false
     /// `fix --in-place`: write the fixed files; without it, only say what would change.
-    public var inPlace = false
-    public var stdinFilename: String?
+    var inPlace = false
+    var stdinFilename: String?
     /// `--config FILE`; nil: the nearest `.policylint.json` upward from the linted files.
-    public var configFile: String?
-    public var baseline: String?
-    public var writeBaseline: String?
+    var configFile: String?
+    var baseline: String?
+    var writeBaseline: String?
     /// Also fail when findings of the baseline are gone, so the baseline only shrinks.
-    public var baselineStrict = false
-    public var showSuppressed = false
-    public var omitSuppressed = false
+    var baselineStrict = false
+    var showSuppressed = false
+    var omitSuppressed = false
     /// At most this many SARIF results, the most severe (0: no limit); by default GitHub code
     /// scanning's limit per run.
-    public var sarifMaxResults = SarifReporter.gitHubResultLimit
+    var sarifMaxResults = SarifReporter.gitHubResultLimit
     /// The options given on the command line: they win over the configuration file.
-    public var given: Set<String> = []
-    public var showVersion = false
-    public var showHelp = false
+    var given: Set<String> = []
+    var showVersion = false
+    var showHelp = false
     /// For `explain`.
-    public var ruleID: String?
+    var ruleID: String?
 
-    public init() {}
+    init() {}
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
                                "--config", "--baseline", "--write-baseline", "--context", "--sarif-max-results"]
     static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
-    public static func parse(_ words: [String]) throws(UsageError) -> Arguments {
+    static func parse(_ words: [String]) throws(UsageError) -> Arguments {
         var a = Arguments()
         var rest = words[...]
         // The first word that is not an option may name the command, so options can come before
@@ -133,8 +134,8 @@ public struct Arguments: Sendable, Equatable {
         }
         if let value = formatValue {
             let allowed = formats(for: a.command)
-            guard let format = Format(rawValue: value), allowed.contains(format) else {
-                let names = allowed.map(\.rawValue)
+            guard let format = allowed.first(where: { $0.name == value }) else {
+                let names = allowed.map(\.name)
                 let which = names.count == 1 ? "writes only \(names[0])" : "writes \(names.dropLast().joined(separator: ", ")) or \(names.last!)"
                 let command = a.command == .lint ? "policylint" : "policylint \(a.command.rawValue)"
                 throw UsageError("--format \(value): \(command) \(which)")
@@ -156,7 +157,7 @@ public struct Arguments: Sendable, Equatable {
     }
 
     /// The least level that makes the exit code 1; nil for `--fail-on none`.
-    public var failLevel: Level? {
+    var failLevel: Level? {
         switch failOn {
         case .none: nil
         case .note: .note
@@ -166,7 +167,7 @@ public struct Arguments: Sendable, Equatable {
     }
 
     /// Whether findings at this level make the exit code 1.
-    public func fails(on level: Level) -> Bool {
+    func fails(on level: Level) -> Bool {
         switch failOn {
         case .none: false
         case .note: true
@@ -175,8 +176,13 @@ public struct Arguments: Sendable, Equatable {
         }
     }
 
-    public static var help: String {
-        func formatList(_ command: Command) -> String { formats(for: command).map(\.rawValue).joined(separator: "|") }
+    static var help: String {
+        func formatList(_ command: Command) -> String { formats(for: command).map(\.name).joined(separator: "|") }
+        let width = ReportFormat.all.map(\.name.count).max() ?? 0
+        let formatSummaries = ReportFormat.all.map { format in
+            let name = format.name + String(repeating: " ", count: width - format.name.count)
+            return "  \(name)   \(format.summary)\(format.writesRuns ? "" : " (policylint rules only)")"
+        }.joined(separator: "\n")
         return """
         policylint: lint NSX-T and One Identity SPS JSON configuration.
 
@@ -213,14 +219,17 @@ public struct Arguments: Sendable, Equatable {
           --show-suppressed                  show findings the configuration suppresses (text, json, junit, html)
           --omit-suppressed                  leave suppressed findings out of SARIF
 
+        Formats:
+        \(formatSummaries)
+
         Exit codes: 0 nothing at or above the fail level; 1 findings at or above it;
         2 usage error, unreadable path or a directory with no JSON file, broken rule pack or configuration.
         """
     }
 }
 
-public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
