@@ -9,6 +9,10 @@ public struct RulePack: Sendable {
     public var name: String
     public var rules: [RuleDescription]
     public var types: [TypeSpec]
+    /// Check functions run on members or objects found anywhere in a document.
+    public var documentChecks: [CheckCall] = []
+    /// Keys whose presence anywhere makes a document exported (a GET response).
+    public var exportMarkers: [String] = []
 }
 
 /// A rule's identity and documentation. Its examples are its tests.
@@ -83,6 +87,7 @@ public struct TypeSpec: Sendable {
         var conditions: [Condition]
         var pack: String
         var assumes: String?
+        var checks: [CheckCall] = []
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -95,6 +100,7 @@ public struct TypeSpec: Sendable {
             let copy = Storage(name: name, recognize: recognize, include: include, closed: closed, fields: fields,
                                fieldOrder: fieldOrder, required: required, conditions: conditions, pack: pack)
             copy.assumes = assumes
+            copy.checks = checks
             copy.fieldTable = fieldTable
             return copy
         }
@@ -128,6 +134,8 @@ public struct TypeSpec: Sendable {
     /// For a type that recognises bare bodies by their fields: the type such a body is taken to
     /// be (`SecurityPolicy` for a PUT body without `resource_type`), named in the summary.
     public var assumes: String? { get { storage.assumes } set { unique.assumes = newValue } }
+    /// Check functions run on each object of the type (and of the types that include it).
+    public var checks: [CheckCall] { get { storage.checks } set { unique.checks = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }

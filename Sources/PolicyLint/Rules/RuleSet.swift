@@ -24,9 +24,14 @@ public struct RuleSet: Sendable {
     /// The types `--kind` and the configuration's `kinds` may name for a bare body: the SPS
     /// policy kinds and the NSX types the packs declare, sorted.
     public private(set) var kindNames: [String] = []
-    /// Keys whose values are credentials: never printed, masked in excerpts.
-    public private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
-                                                       "access_token", "refresh_token", "private_key", "passphrase"]
+    /// Keys whose values are credentials (a field's `secret`, a secret document check's
+    /// `members`): never printed, masked in excerpts.
+    public private(set) var secretKeys: Set<String> = []
+    /// The packs' document checks, and what discovery needs to find their members in its pass.
+    private(set) var documentChecks: [CheckCall] = []
+    private(set) var documentCheckSelection = DocumentCheckSelection()
+    /// Keys that make a document exported (`exportMarkers`).
+    private(set) var exportMarkers = KeyTable([])
 
     public init(packs: [RulePack]) throws {
         for pack in packs { try add(pack) }
@@ -56,7 +61,11 @@ public struct RuleSet: Sendable {
             }
             types[type.name] = type
         }
+        documentChecks += pack.documentChecks
+        exportMarkerNames += pack.exportMarkers
     }
+
+    private var exportMarkerNames: [String] = []
 
     /// Resolves includes and checks that every referenced rule, type and member exists.
     mutating func validate() throws {
@@ -73,6 +82,8 @@ public struct RuleSet: Sendable {
                 }
                 type.required = base.required.filter { !type.required.contains($0) } + type.required
                 type.conditions = base.conditions + type.conditions
+                // A check inherited through two includes runs once.
+                type.checks = base.checks.filter { inherited in !type.checks.contains { $0.file == inherited.file && $0.position == inherited.position } } + type.checks
             }
             resolved[name] = type
             return type
@@ -100,7 +111,23 @@ public struct RuleSet: Sendable {
             }
             for condition in type.conditions { try checkRule(condition.rule, type) }
         }
+        for check in types.values.flatMap(\.checks) + documentChecks {
+            for rule in check.rules where rules[rule] == nil {
+                let hint = closestMatch(to: rule, in: ruleOrder).map { "; did you mean '\($0)'?" } ?? ""
+                throw ConfigurationError(file: check.file, position: check.position, message: "check function '\(check.function.name)' is named with rule '\(rule)', which no pack declares\(hint)")
+            }
+        }
+        // A field marked secret is a credential wherever its name appears: the secret document
+        // checks (rules/secrets.json) are given it too, as they are given their own members.
+        let secretFields = secretKeysToAdd
+        for c in documentChecks.indices where documentChecks[c].given?.secret == true && documentChecks[c].given?.anyString == false {
+            let own = documentChecks[c].given!.names
+            documentChecks[c].given!.names += secretFields.filter { !own.contains($0) }
+            secretKeysToAdd += own
+        }
         secretKeys.formUnion(secretKeysToAdd)
+        documentCheckSelection = DocumentCheckSelection(documentChecks)
+        exportMarkers = KeyTable(exportMarkerNames)
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
         recognizers = recognizable.map { $0.recognize! }
@@ -154,5 +181,52 @@ public struct RuleSet: Sendable {
     /// The type an object-valued field is checked as (`FieldSpec.member`).
     func memberType(of field: FieldSpec) -> TypeSpec? {
         memberTypes[ObjectIdentifier(field)] ?? field.member.flatMap { types[$0] }
+    }
+}
+
+/// Names a loop over every member of a document tests each key against, by its bytes: a table
+/// of first bytes turns most keys away before any lookup.
+struct KeyTable: Sendable {
+    let names: NameTable
+    /// Which bytes start a name (the escape `\` too: a key may spell its first letter so).
+    let firstBytes: [Bool]
+    let isEmpty: Bool
+
+    init(_ names: [String]) {
+        let unique = Array(Set(names)).sorted()
+        self.names = NameTable(unique)
+        var firstBytes = [Bool](repeating: false, count: 256)
+        for name in unique { if let first = name.utf8.first { firstBytes[Int(first)] = true; firstBytes[Int(UInt8(ascii: "\\"))] = true } }
+        self.firstBytes = firstBytes
+        isEmpty = unique.isEmpty
+    }
+
+    /// The index of the name a key node holds; `first` is the key's first byte.
+    @inline(__always)
+    func index(of key: Int, first: UInt8, in doc: JSONDocument) -> Int? {
+        firstBytes[Int(first)] ? names.index(of: key, in: doc) : nil
+    }
+}
+
+/// The members and objects the document checks are given, as discovery finds them.
+struct DocumentCheckSelection: Sendable {
+    /// Every name a `members` or `objectsWith` given names.
+    let keys: KeyTable
+    /// For each of those names (by its index in `keys`), the document checks that name it.
+    let checksByKey: [[Int]]
+    /// The document checks given `anyString`.
+    let anyString: [Int]
+
+    init() { self.init([]) }
+
+    init(_ checks: [CheckCall]) {
+        let names = Array(Set(checks.flatMap { $0.given?.names ?? [] })).sorted()
+        keys = KeyTable(names)
+        var byKey = [[Int]](repeating: [], count: names.count)
+        for (c, check) in checks.enumerated() {
+            for name in check.given?.names ?? [] { byKey[keys.names.index(of: name)!].append(c) }
+        }
+        checksByKey = byKey
+        anyString = checks.indices.filter { checks[$0].given?.anyString == true }
     }
 }
