@@ -6,7 +6,7 @@ import Glibc
 enum NSXObjectChecks {
     static let pathFunction = CheckFunction(
         name: "path-ends-with-id",
-        summary: "An NSX object's `path` ends with `/` and its `id` (only for an object that names its `resource_type`: a body being written may leave the server's path out or stale).",
+        summary: "An NSX object's `path` ends with `/` and its `id` (only for an object that names its `resource_type`: a member or bare body without one is not taken for a stored NSX object).",
         target: .object,
         rules: ["nsx/path-id-mismatch"],
         options: [],
