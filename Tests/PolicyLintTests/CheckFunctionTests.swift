@@ -55,6 +55,20 @@ struct CheckFunctionTests {
         #expect(findings.first?.pointer == "/versions/0")
     }
 
+    @Test func aUseMayHoldItsObjectsToAStricterTLSProfileThanTheRun() throws {
+        let pack = try Self.pack(#"""
+            {"pack": "acme", "types": [{"name": "acme.Edge", "recognize": {"hasAll": ["edge", "cipher_suites", "protocol_versions"]},
+              "checks": [{"function": "tls-hygiene", "rule": "tls/weak-cipher", "options": {"profile": "modern"}}]}]}
+            """#)
+        let rules = try RuleSet(packs: try RuleSet.builtInPacks() + [pack])
+        // Fine for the run's intermediate profile (rules/tls.json's own check), not for the edge's.
+        let findings = Self.lint(#"{"edge": 1, "ciphers": {"cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], "protocol_versions": ["TLSv1.2", "TLSv1.3"]},"#
+                                 + #" "cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], "protocol_versions": ["TLSv1.2", "TLSv1.3"]}"#, rules: rules)
+        #expect(findings.map(\.ruleID) == ["tls/weak-cipher"])
+        #expect(findings.map(\.pointer) == ["/cipher_suites/0"])
+        #expect(findings.first?.message.contains("outside the modern profile") == true)
+    }
+
     @Test func aCheckRunsOnlyWhenItsPredicateHolds() throws {
         let pack = try Self.pack(#"""
             {"pack": "acme", "types": [{"name": "acme.Shift", "recognize": {"hasAll": ["shift"]},
@@ -93,6 +107,8 @@ struct CheckFunctionTests {
          "a message replaces the findings' own: only for a check that reports one rule"),
         (#"{"function": "credential", "rule": "secret/plaintext"}"#, "1:75",
          "check function 'credential' is given a member, not an object: name it in the pack's \"documentChecks\" with \"given\""),
+        (#"{"function": "tls-hygiene", "rule": "tls/weak-cipher", "options": {"profile": "moderm"}}"#, "1:140",
+         "option 'profile' is 'moderm', which is not one of run, modern, intermediate, legacy; did you mean 'modern'?"),
         (#"{"function": "tls-hygiene", "rule": "tls/weak-cipher", "optoins": {}}"#, "1:117",
          "unknown key 'optoins' in a check (allowed: function, rule, rules, options, when, mode, message); did you mean 'options'?"),
     ] as [(String, String, String)])

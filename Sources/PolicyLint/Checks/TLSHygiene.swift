@@ -148,14 +148,23 @@ struct TLSHygiene {
                         defaultValue: .string("cipher_suites")),
             CheckOption(name: "protocolVersions", kind: .string, description: "the field holding the protocol versions, in the same shape",
                         defaultValue: .string("protocol_versions")),
+            CheckOption(name: "profile", kind: .oneOf(["run"] + TLSProfile.allCases.map(\.rawValue)),
+                        description: "the profile the cipher suites are held to: `run` is the run's `--tls-profile`",
+                        defaultValue: .string("run")),
         ],
-        make: { options in Body(cipherSuites: options.string("cipherSuites"), protocolVersions: options.string("protocolVersions")) })
+        make: { options in
+            Body(cipherSuites: options.string("cipherSuites"), protocolVersions: options.string("protocolVersions"),
+                 profile: TLSProfile(rawValue: options.string("profile")))
+        })
 
     struct Body: CheckBody {
         let cipherSuites: String, protocolVersions: String
+        /// nil: the run's.
+        let profile: TLSProfile?
 
         func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext) {
-            TLSHygiene(profile: context.settings.tlsProfile, cipherSuites: cipherSuites, protocolVersions: protocolVersions).check(object, &context)
+            TLSHygiene(profile: profile ?? context.settings.tlsProfile, cipherSuites: cipherSuites, protocolVersions: protocolVersions)
+                .check(object, &context)
         }
     }
     static let protocolOrder = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
