@@ -17,11 +17,20 @@ struct CheckFunction: Sendable {
     /// Every rule it may report; a pack names those it wants.
     let rules: [String]
     let options: [CheckOption]
-    /// For `given: {"anyString": true}`: a quick test on a string value made in discovery's
-    /// pass, so that only the few values it picks are kept for the check (and masked).
-    var picksString: (@Sendable (JSONDocument, Int) -> Bool)? = nil
+    /// For `given: {"anyString": true}`: which string values the check is given.
+    var picksString: StringPicker? = nil
     /// The check, with its options read.
     let make: @Sendable (CheckOptionValues) -> any CheckBody
+}
+
+/// A quick test on string values, made in discovery's pass over every member, so that only the
+/// few values it picks are kept for a check (and masked). Strings are first told by their first
+/// byte and length, so that `picks` is called for almost none.
+struct StringPicker: Sendable {
+    /// The bytes a picked string may start with, and its least length in bytes.
+    let firstBytes: [UInt8]
+    let minimumLength: Int
+    let picks: @Sendable (JSONDocument, Int) -> Bool
 }
 
 /// The logic of a check function, its options already read.
@@ -103,8 +112,9 @@ public struct CheckGiven: Sendable {
     var marksConfiguration: Bool
 }
 
-/// A pack's use of a check function, read and checked at load.
-public struct CheckCall: Sendable {
+/// A pack's use of a check function, read and checked at load. A class: every object of a
+/// type runs its type's checks, and a copy of this many parts was that many reference counts.
+public final class CheckCall: Sendable {
     let function: CheckFunction
     /// The rules this use reports: some or all of the function's.
     public let rules: [String]
@@ -114,13 +124,27 @@ public struct CheckCall: Sendable {
     /// Replaces the message of each finding (only for a use that reports one rule).
     let message: String?
     /// For a document check: what it is given.
-    var given: CheckGiven?
+    let given: CheckGiven?
     /// False when the use names only some of the function's rules: the others are dropped.
     let reportsAllRules: Bool
     /// Where the pack names it: for errors found once every pack is loaded, and to tell one
     /// use inherited twice (through two includes) from two uses.
     let file: String
     let position: SourcePosition
+
+    init(function: CheckFunction, rules: [String], body: any CheckBody, when: Predicate?, mode: DocumentMode?, message: String?,
+         given: CheckGiven?, reportsAllRules: Bool, file: String, position: SourcePosition) {
+        self.function = function; self.rules = rules; self.body = body; self.when = when; self.mode = mode; self.message = message
+        self.given = given; self.reportsAllRules = reportsAllRules; self.file = file; self.position = position
+    }
+
+    /// The same use, given other members (a field marked secret joins the secret checks').
+    func given(names: [String]) -> CheckCall {
+        var given = given
+        given?.names = names
+        return CheckCall(function: function, rules: rules, body: body, when: when, mode: mode, message: message, given: given,
+                         reportsAllRules: reportsAllRules, file: file, position: position)
+    }
 
     /// Runs the check on an object (a type's, or one a document check selected).
     @inline(__always)

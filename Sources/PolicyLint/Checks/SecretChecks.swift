@@ -24,7 +24,7 @@ struct SecretChecks {
         target: .member,
         rules: ["secret/token"],
         options: [],
-        picksString: { doc, node in looksLikeToken(doc, node) },
+        picksString: StringPicker(firstBytes: [UInt8(ascii: "e"), UInt8(ascii: "-")], minimumLength: 23, picks: { doc, node in looksLikeToken(doc, node) }),
         make: { _ in TokenValue() })
 
     struct Credential: CheckBody {

@@ -65,9 +65,13 @@ struct Discovery {
         var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
         var exported = false
         let selection = ruleSet.documentCheckSelection, markers = ruleSet.exportMarkers
-        // Most documents hold no string a string-picking check wants: the test is skipped when
-        // no pack has one.
         let picksStrings = !selection.anyString.isEmpty
+        // Whether a string value may be one a string-picking check wants (a few bytes read).
+        func mayPick(_ v: Int) -> Bool {
+            let n = doc.nodes[v]
+            guard n.kind == .string, Int(n.end) - Int(n.start) - 2 >= selection.stringMinimumLength, n.end > n.start + 2 else { return false }
+            return selection.stringFirstBytes[Int(doc.bytes[Int(n.start) + 1])]
+        }
 
         // Each object's keys and their signatures, for repeated keys (one pass over the members
         // serves both; a pass of its own cost a twelfth of a run).
@@ -96,7 +100,7 @@ struct Discovery {
                 // A value a check takes by its key is not also sniffed (a credential is no token).
                 let taken = selection.keys.index(of: k, first: first, in: doc)
                     .map { select(node, key: k, value: v, checks: selection.checksByKey[$0], doc, &result) } ?? false
-                if !taken, picksStrings, doc.kind(v) == .string {
+                if !taken, picksStrings, mayPick(v) {
                     _ = select(node, key: k, value: v, checks: selection.anyString, doc, &result)
                 }
             }
@@ -141,7 +145,7 @@ struct Discovery {
             let call = ruleSet.documentChecks[c]
             guard let given = call.given else { continue }
             if let kind = given.valueKind, kind != doc.kind(value) { continue }
-            if given.anyString, !(call.function.picksString?(doc, value) ?? false) { continue }
+            if given.anyString, !(call.function.picksString?.picks(doc, value) ?? false) { continue }
             // This object's targets are the last ones kept.
             taken = true
             if given.perObject, result.selected.reversed().prefix(while: { $0.object == object }).contains(where: { $0.check == c }) { continue }

@@ -83,7 +83,7 @@ public struct RuleSet: Sendable {
                 type.required = base.required.filter { !type.required.contains($0) } + type.required
                 type.conditions = base.conditions + type.conditions
                 // A check inherited through two includes runs once.
-                type.checks = base.checks.filter { inherited in !type.checks.contains { $0.file == inherited.file && $0.position == inherited.position } } + type.checks
+                type.checks = base.checks.filter { inherited in !type.checks.contains { $0 === inherited } } + type.checks
             }
             resolved[name] = type
             return type
@@ -122,7 +122,7 @@ public struct RuleSet: Sendable {
         let secretFields = secretKeysToAdd
         for c in documentChecks.indices where documentChecks[c].given?.secret == true && documentChecks[c].given?.anyString == false {
             let own = documentChecks[c].given!.names
-            documentChecks[c].given!.names += secretFields.filter { !own.contains($0) }
+            documentChecks[c] = documentChecks[c].given(names: own + secretFields.filter { !own.contains($0) })
             secretKeysToAdd += own
         }
         secretKeys.formUnion(secretKeysToAdd)
@@ -184,27 +184,41 @@ public struct RuleSet: Sendable {
     }
 }
 
-/// Names a loop over every member of a document tests each key against, by its bytes: a table
-/// of first bytes turns most keys away before any lookup.
+/// Names a loop over every member of a document tests each key against, by its bytes: most
+/// keys are turned away by their length and first and last bytes before any lookup.
 struct KeyTable: Sendable {
     let names: NameTable
-    /// Which bytes start a name (the escape `\` too: a key may spell its first letter so).
-    let firstBytes: [Bool]
-    let isEmpty: Bool
+    /// For each first byte, and for each last byte, the lengths (modulo 64, as bits) of the
+    /// names with that byte there: `resource_type` and `refresh_token` share their first byte
+    /// and length, not their last byte.
+    let lengthsByFirstByte: [UInt64]
+    let lengthsByLastByte: [UInt64]
 
     init(_ names: [String]) {
         let unique = Array(Set(names)).sorted()
         self.names = NameTable(unique)
-        var firstBytes = [Bool](repeating: false, count: 256)
-        for name in unique { if let first = name.utf8.first { firstBytes[Int(first)] = true; firstBytes[Int(UInt8(ascii: "\\"))] = true } }
-        self.firstBytes = firstBytes
-        isEmpty = unique.isEmpty
+        var byFirst = [UInt64](repeating: 0, count: 256), byLast = byFirst
+        for name in unique {
+            guard let first = name.utf8.first, let last = name.utf8.last else { continue }
+            let length: UInt64 = 1 << UInt64(name.utf8.count & 63)
+            byFirst[Int(first)] |= length
+            byLast[Int(last)] |= length
+        }
+        lengthsByFirstByte = byFirst
+        lengthsByLastByte = byLast
     }
 
     /// The index of the name a key node holds; `first` is the key's first byte.
     @inline(__always)
     func index(of key: Int, first: UInt8, in doc: JSONDocument) -> Int? {
-        firstBytes[Int(first)] ? names.index(of: key, in: doc) : nil
+        let n = doc.nodes[key]
+        // A key with escapes (rare) is decoded and looked up.
+        if n.flags & JSONNode.hasEscapes != 0 { return names.index(of: key, in: doc) }
+        let count = Int(n.end) - Int(n.start) - 2
+        guard count > 0 else { return nil }
+        let length: UInt64 = 1 << UInt64(count & 63)
+        guard lengthsByFirstByte[Int(first)] & length != 0, lengthsByLastByte[Int(doc.bytes[Int(n.end) - 2])] & length != 0 else { return nil }
+        return names.index(of: key, in: doc)
     }
 }
 
@@ -216,6 +230,10 @@ struct DocumentCheckSelection: Sendable {
     let checksByKey: [[Int]]
     /// The document checks given `anyString`.
     let anyString: [Int]
+    /// The first bytes (as written, escapes not decoded) and the least length in bytes of the
+    /// strings their pickers want: other strings are not offered to them.
+    let stringFirstBytes: [Bool]
+    let stringMinimumLength: Int
 
     init() { self.init([]) }
 
@@ -228,5 +246,10 @@ struct DocumentCheckSelection: Sendable {
         }
         checksByKey = byKey
         anyString = checks.indices.filter { checks[$0].given?.anyString == true }
+        let pickers = anyString.compactMap { checks[$0].function.picksString }
+        var firstBytes = [Bool](repeating: false, count: 256)
+        for picker in pickers { for byte in picker.firstBytes { firstBytes[Int(byte)] = true } }
+        stringFirstBytes = firstBytes
+        stringMinimumLength = pickers.map(\.minimumLength).min() ?? 0
     }
 }
