@@ -42,15 +42,13 @@ protocol CheckBody: Sendable {
 /// One option of a check function, typed: a pack's value is read strictly at load.
 struct CheckOption: Sendable {
     enum Kind: Sendable {
-        case string, strings, integer, boolean
+        case string, strings
         case oneOf([String])
 
         var description: String {
             switch self {
             case .string: "string"
             case .strings: "list of strings"
-            case .integer: "integer"
-            case .boolean: "boolean"
             case .oneOf(let values): "one of " + values.map { "`\($0)`" }.joined(separator: ", ")
             }
         }
@@ -64,15 +62,13 @@ struct CheckOption: Sendable {
 }
 
 enum CheckOptionValue: Sendable, Equatable, CustomStringConvertible {
-    case string(String), strings([String]), integer(Int), boolean(Bool)
+    case string(String), strings([String])
 
     /// As JSON, for the documentation.
     var description: String {
         switch self {
         case .string(let s): JSONText.quoted(s)
         case .strings(let list): "[" + list.map(JSONText.quoted).joined(separator: ", ") + "]"
-        case .integer(let n): String(n)
-        case .boolean(let b): String(b)
         }
     }
 }

@@ -383,10 +383,6 @@ extension RulePackLoader {
         switch option.kind {
         case .string: return .string(try r.string(node, what))
         case .strings: return .strings(try r.strings(node, what))
-        case .integer:
-            guard r.doc.isIntegerLiteral(node), let n = Int(r.doc.numberText(node)) else { throw r.fail(node, "\(what) must be an integer") }
-            return .integer(n)
-        case .boolean: return .boolean(try r.bool(node, what))
         case .oneOf(let allowed):
             let value = try r.string(node, what)
             guard allowed.contains(value) else {
