@@ -210,8 +210,8 @@ public struct Linter: Sendable {
     /// Step 2's work: the bundle index, or a slice of one file's discovered objects.
     enum CheckTask {
         case bundleIndex
-        /// `andDocumentChecks`: also the checks of the whole document (TLS, secrets, an
-        /// unknown document), done once, by the file's last slice.
+        /// `andDocumentChecks`: also the checks of the whole document (the packs' document
+        /// checks, an unknown document), done once, by the file's last slice.
         case resources(file: Int, Range<Int>, andDocumentChecks: Bool)
     }
 
@@ -233,12 +233,12 @@ public struct Linter: Sendable {
         var outcome = CheckOutcome.Checks()
         guard let root = scan.doc.root else { return outcome }
         var context = CheckContext(doc: scan.doc, mode: scan.mode, ruleSet: ruleSet)
+        context.settings = CheckSettings(tlsProfile: options.tlsProfile, pskMinimumLength: options.pskMinimumLength)
         let found = scan.discovered
         let checker = SchemaChecker(ruleSet: ruleSet)
         var pending: [(object: Int, type: TypeSpec)] = []
-        // Objects of one type come in runs (a policy's rules): the code checks of a type and
-        // its count are kept for the run, not looked up by name for every object.
-        var runType = "", runCodeChecks: [any ResourceCheck] = []
+        // Objects of one type come in runs (a policy's rules): a type's count is kept for the
+        // run, not looked up by name for every object.
         var runName = "", runChecked = false, runCount = 0
         func countRun() {
             guard runCount > 0 else { return }
@@ -247,12 +247,6 @@ public struct Linter: Sendable {
         for resource in found.resources[slice] {
             if let type = resource.type {
                 checker.check(resource.node, as: type, &context, pending: &pending)
-                let name = type.name
-                if name != runType {
-                    runType = name
-                    runCodeChecks = resourceChecks.filter { $0.typeNames.contains(name) }
-                }
-                for check in runCodeChecks { check.check(resource.node, &context) }
             }
             let isChecked = !(resource.type == nil || resource.isFallback)
             if resource.isAssumed { outcome.assumed[resource.typeName, default: 0] += 1 }
@@ -264,12 +258,14 @@ public struct Linter: Sendable {
         }
         countRun()
         if andDocumentChecks {
-            let tls = TLSHygiene(profile: options.tlsProfile)
-            for object in found.tlsObjects { tls.check(object, &context) }
-            let secrets = SecretChecks(pskMinimumLength: options.pskMinimumLength)
-            for member in found.secretMembers { secrets.check(key: member.key, value: member.value, &context) }
-            for member in found.tokenMembers { secrets.checkValue(key: member.key, value: member.value, &context) }
-            if !found.resources.contains(where: { $0.type != nil }) && found.tlsObjects.isEmpty {
+            let documentChecks = ruleSet.documentChecks
+            var holdsConfiguration = false
+            for target in found.selected {
+                let check = documentChecks[target.check]
+                check.run(on: target.object, member: check.function.target == .member ? (target.key, target.value) : nil, &context)
+                if check.given?.marksConfiguration == true { holdsConfiguration = true }
+            }
+            if !found.resources.contains(where: { $0.type != nil }) && !holdsConfiguration {
                 outcome.holdsNoObject = true
                 let hint = scan.kind == nil ? "; for a bare body, name its type with --kind (e.g. SecurityPolicy, sps.audit_policy)" : ""
                 context.report("discovery/unknown-document",

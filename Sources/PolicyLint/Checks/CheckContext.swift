@@ -50,6 +50,8 @@ struct CheckContext {
     var issues: [Issue] = []
     /// In exported mode, the read-only fields met.
     var readOnlyFields = ReadOnlyTally()
+    /// The run's choices check functions read.
+    var settings = CheckSettings()
 
     init(doc: JSONDocument, mode: DocumentMode, ruleSet: RuleSet, issues: [Issue] = []) {
         self.doc = doc; self.mode = mode; self.ruleSet = ruleSet; self.issues = issues

@@ -70,6 +70,7 @@ struct SchemaChecker {
                 checkCondition(condition, object, &context)
             }
         }
+        for check in type.checks { check.run(on: object, &context) }
     }
 
     /// A set of a type's field indices; nil (unknown) beyond the first 128 fields.

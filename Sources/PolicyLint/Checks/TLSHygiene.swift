@@ -128,11 +128,45 @@ struct CipherSuiteCatalog: Sendable {
     }
 }
 
-/// TLS hygiene (catalogue section 4) for every `cipher_suites` / `protocol_versions` list, of
-/// ApiServiceConfig or anything else. Disabled entries are not findings.
+/// TLS hygiene (catalogue section 4) for an object's cipher suite and protocol version lists
+/// (rules/tls.json gives it every object that holds them, of ApiServiceConfig or anything
+/// else). Disabled entries are not findings.
 struct TLSHygiene {
     let profile: TLSProfile
+    var cipherSuites = "cipher_suites"
+    var protocolVersions = "protocol_versions"
     let catalog = CipherSuiteCatalog.shared
+
+    static let function = CheckFunction(
+        name: "tls-hygiene",
+        summary: "Judges an object's TLS protocol versions (RFC 8996, RFC 9325) and cipher suites (against `--tls-profile`, from rules/data/tls-suites.json); disabled entries are not findings.",
+        target: .object,
+        rules: ["tls/deprecated-protocol", "tls/missing-tls12", "tls/tls13-disabled", "tls/protocol-gap", "tls/vendor-cipher-name",
+                "tls/duplicate-cipher", "tls/unknown-cipher", "tls/insecure-cipher", "tls/weak-cipher", "tls/no-strong-cipher"],
+        options: [
+            CheckOption(name: "cipherSuites", kind: .string, description: "the field holding the cipher suites: names, or `{\"name\", \"enabled\"}` objects",
+                        defaultValue: .string("cipher_suites")),
+            CheckOption(name: "protocolVersions", kind: .string, description: "the field holding the protocol versions, in the same shape",
+                        defaultValue: .string("protocol_versions")),
+            CheckOption(name: "profile", kind: .oneOf(["run"] + TLSProfile.allCases.map(\.rawValue)),
+                        description: "the profile the cipher suites are held to: `run` is the run's `--tls-profile`",
+                        defaultValue: .string("run")),
+        ],
+        make: { options in
+            Body(cipherSuites: options.string("cipherSuites"), protocolVersions: options.string("protocolVersions"),
+                 profile: TLSProfile(rawValue: options.string("profile")))
+        })
+
+    struct Body: CheckBody {
+        let cipherSuites: String, protocolVersions: String
+        /// nil: the run's.
+        let profile: TLSProfile?
+
+        func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext) {
+            TLSHygiene(profile: profile ?? context.settings.tlsProfile, cipherSuites: cipherSuites, protocolVersions: protocolVersions)
+                .check(object, &context)
+        }
+    }
     static let protocolOrder = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 
     /// One list entry: `{"name": …, "enabled": …}` or a bare name (enabled).
@@ -149,8 +183,8 @@ struct TLSHygiene {
 
     func check(_ object: Int, _ context: inout CheckContext) {
         let doc = context.doc
-        let ciphers = doc.member(object, "cipher_suites").flatMap { doc.kind($0) == .array ? $0 : nil }
-        let protocols = doc.member(object, "protocol_versions").flatMap { doc.kind($0) == .array ? $0 : nil }
+        let ciphers = doc.member(object, cipherSuites).flatMap { doc.kind($0) == .array ? $0 : nil }
+        let protocols = doc.member(object, protocolVersions).flatMap { doc.kind($0) == .array ? $0 : nil }
         var tls13Enabled = true
         if let protocols { tls13Enabled = checkProtocols(protocols, &context) }
         if let ciphers { checkCiphers(ciphers, tls13Enabled: tls13Enabled, &context) }

@@ -1,15 +1,23 @@
 /// SPS time policy: every `["H:MM", "H:MM"]` interval of a day must start before it ends
 /// (catalogue section 3, "SPS time policy"). The pack checks each value's shape and format;
 /// comparing two values needs code.
-struct TimePolicyIntervals: ResourceCheck {
-    // Both the href-recognised type and the bare body (`--kind sps.time_policy` uses the first).
-    let typeNames: Set<String> = ["sps.time_policy", "sps.time_policy.body"]
-    static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+struct TimePolicyIntervals: CheckBody {
+    let days: [String]
 
-    func check(_ object: Int, _ context: inout CheckContext) {
+    static let function = CheckFunction(
+        name: "time-intervals-in-order",
+        summary: "Each `[start, end]` pair of `H:MM` times in the day lists starts before it ends; pairs of another shape are left to the schema.",
+        target: .object,
+        rules: ["sps/time-interval-order"],
+        options: [
+            CheckOption(name: "days", kind: .strings, description: "the fields holding a day's list of intervals, as messages name the day", defaultValue: nil),
+        ],
+        make: { options in TimePolicyIntervals(days: options.strings("days")) })
+
+    func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext) {
         let doc = context.doc
         guard doc.kind(object) == .object else { return }
-        for day in Self.days {
+        for day in days {
             guard let intervals = doc.member(object, day), doc.kind(intervals) == .array else { continue }
             for interval in doc.elements(intervals) where doc.kind(interval) == .array {
                 let ends = Array(doc.elements(interval))

@@ -23,12 +23,9 @@ struct Resource {
 struct DiscoveryResult {
     var resources: [Resource] = []
     var secretRanges: [Range<Int>] = []
-    /// Members whose key names a credential, and other members whose value is a token.
-    var secretMembers: [(key: Int, value: Int)] = []
-    var tokenMembers: [(key: Int, value: Int)] = []
-    /// Objects that hold `cipher_suites` or `protocol_versions` lists.
-    var tlsObjects: [Int] = []
-    /// The document carries a read-only server field (`exportMarkers`): it is a GET response.
+    /// What the packs' document checks are given, in document order.
+    var selected: [DocumentCheckTarget] = []
+    /// The document carries a marker of an export (`RuleSet.exportMarkers`): it is a GET response.
     var exported = false
     /// Issues found while discovering (a wrapper holding the wrong type, a path not ending in its id…).
     var issues: [Issue] = []
@@ -37,22 +34,24 @@ struct DiscoveryResult {
     mutating func append(_ other: DiscoveryResult) {
         resources += other.resources
         secretRanges += other.secretRanges
-        secretMembers += other.secretMembers
-        tokenMembers += other.tokenMembers
-        tlsObjects += other.tlsObjects
+        selected += other.selected
         exported = exported || other.exported
         issues += other.issues
     }
 }
 
-/// Finds every object the packs know, wherever it sits (catalogue section 1): NSX objects and
-/// their `Child*` wrappers, NSX lists, SPS objects and lists, and bare bodies at the top.
-/// One pass over the nodes, no recursion.
-struct Discovery {
-    /// Any of these read-only server fields marks a document as exported (a GET response).
-    static let exportMarkers: Set<String> = ["_create_time", "_create_user", "_last_modified_time", "_last_modified_user",
-                                             "_system_owned", "_protection", "_links", "_self", "_schema"]
+/// A member or object a document check (`RuleSet.documentChecks`) is given.
+struct DocumentCheckTarget {
+    var check: Int
+    var object: Int
+    var key: Int
+    var value: Int
+}
 
+/// Finds every object the packs know, wherever it sits (catalogue section 1): NSX objects and
+/// their `Child*` wrappers, NSX lists, SPS objects and lists, and bare bodies at the top; and
+/// the members the packs' document checks are given. One pass over the nodes, no recursion.
+struct Discovery {
     let ruleSet: RuleSet
     /// `--kind`: the type of a bare body at the top of the document.
     let kind: String?
@@ -65,17 +64,13 @@ struct Discovery {
         // discovery check depends on it.
         var context = CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet)
         var exported = false
-        // Secret keys as bytes, with a table of their first bytes: each member's key is tested
-        // without making a String (hashing a decoded key per member was a tenth of discovery).
-        let secretKeyBytes = ruleSet.secretKeys.map { Array($0.utf8) }
-        var secretFirstBytes = [Bool](repeating: false, count: 256)
-        for key in secretKeyBytes { if let first = key.first { secretFirstBytes[Int(first)] = true } }
-        func isSecretKey(_ k: Int) -> Bool {
-            if doc.nodes[k].flags & JSONNode.hasEscapes != 0 { return ruleSet.secretKeys.contains(doc.string(k)) }
-            let length = doc.decodedLength(k)
-            return secretKeyBytes.contains { key in
-                key.count == length && key.withUnsafeBufferPointer { doc.rawBytesEqual(Int(doc.nodes[k].start) + 1, $0) }
-            }
+        let selection = ruleSet.documentCheckSelection, markers = ruleSet.exportMarkers
+        let picksStrings = !selection.anyString.isEmpty
+        // Whether a string value may be one a string-picking check wants (a few bytes read).
+        func mayPick(_ v: Int) -> Bool {
+            let n = doc.nodes[v]
+            guard n.kind == .string, Int(n.end) - Int(n.start) - 2 >= selection.stringMinimumLength, n.end > n.start + 2 else { return false }
+            return selection.stringFirstBytes[Int(doc.bytes[Int(n.start) + 1])]
         }
 
         // Each object's keys and their signatures, for repeated keys (one pass over the members
@@ -85,7 +80,7 @@ struct Discovery {
         for node in nodes where doc.kind(node) == .object {
             keyCount = 0
             var resourceType: Int?
-            var body: Int?, meta: Int?, key: Int?, results: Int?, path: Int?, id: Int?
+            var body: Int?, meta: Int?, key: Int?
             for (k, v) in doc.members(node) {
                 if keyCount < keys.count {
                     keys[keyCount] = k
@@ -97,43 +92,30 @@ struct Discovery {
                 keyCount += 1
                 // Keys are compared by their first byte before decoding: most keys miss every test.
                 let first = doc.bytes[Int(doc.nodes[k].start) + 1]
-                if first == UInt8(ascii: "_"), !exported, Self.exportMarkers.contains(doc.string(k)) { exported = true }
-                if first == UInt8(ascii: "r") {
-                    if doc.stringEquals(k, "resource_type"), doc.kind(v) == .string { resourceType = v }
-                    else if doc.stringEquals(k, "results"), doc.kind(v) == .array { results = v }
-                }
+                if !exported, markers.index(of: k, first: first, in: doc) != nil { exported = true }
+                if first == UInt8(ascii: "r"), doc.stringEquals(k, "resource_type"), doc.kind(v) == .string { resourceType = v }
                 if first == UInt8(ascii: "b"), doc.stringEquals(k, "body"), doc.kind(v) == .object { body = v }
                 if first == UInt8(ascii: "m"), doc.stringEquals(k, "meta"), doc.kind(v) == .object { meta = v }
                 if first == UInt8(ascii: "k"), doc.rawStringIs(k, "key") { key = v }
-                // (A key may spell its first letter as an escape: it is then decoded to compare.)
-                let escaped = first == UInt8(ascii: "\\")
-                if first == UInt8(ascii: "p") || escaped, doc.rawStringIs(k, "path") { path = v }
-                if first == UInt8(ascii: "i") || escaped, doc.rawStringIs(k, "id") { id = v }
-                if secretFirstBytes[Int(first)], isSecretKey(k) {
-                    result.secretRanges.append(doc.range(v))
-                    result.secretMembers.append((k, v))
-                } else if doc.kind(v) == .string, looksLikeToken(doc, v) {
-                    result.secretRanges.append(doc.range(v))
-                    result.tokenMembers.append((k, v))
-                }
-                if doc.kind(v) == .array, first == UInt8(ascii: "c") || first == UInt8(ascii: "p"),
-                   doc.stringEquals(k, "cipher_suites") || doc.stringEquals(k, "protocol_versions"), result.tlsObjects.last != node {
-                    result.tlsObjects.append(node)
+                // A value a check takes by its key is not also sniffed (a credential is no token).
+                let taken = selection.keys.index(of: k, first: first, in: doc)
+                    .map { select(node, key: k, value: v, checks: selection.checksByKey[$0], doc, &result) } ?? false
+                if !taken, picksStrings, mayPick(v) {
+                    _ = select(node, key: k, value: v, checks: selection.anyString, doc, &result)
                 }
             }
             JSONChecks.duplicateKeys(keys[..<keyCount], signatures[..<keyCount], &context)
             if let resourceType {
-                discoverNSX(node, resourceType: resourceType, path: path, id: id, &context, &result)
+                discoverNSX(node, resourceType: resourceType, &context, &result)
             } else if let body, let meta, let href = doc.member(meta, "href"), doc.kind(href) == .string {
-                discoverSPS(wrapper: node, body: body, href: href, key: key, &context, &result)
+                discoverSPS(wrapper: node, body: body, href: href, doc, &result)
             } else if body == nil, let meta, let key, doc.kind(key) == .string, let href = doc.member(meta, "href"), doc.kind(href) == .string {
-                checkReference(key: key, href: href, &context)
+                // A reference to an SPS object: no bare body (`href-ends-with-key` checks it).
             } else if topLevel.contains(node) {
                 // A `body` with no meta.href (seed 002's sample responses) has no kind in an href:
                 // its body is recognised like a bare body.
                 discoverBare(body ?? node, doc, &result)
             }
-            if let results { checkList(node, results: results, &context) }
         }
         result.issues = context.issues
         result.exported = exported
@@ -154,8 +136,26 @@ struct Discovery {
         return nodes
     }
 
-    /// `path` and `id`: the object's own members of those names, if any.
-    func discoverNSX(_ node: Int, resourceType: Int, path: Int?, id idNode: Int?, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
+    /// Keeps a member for the document checks that name it (or, for `anyString`, whose
+    /// function picks its value): an `objectsWith` check takes each object once.
+    /// Whether any check took it.
+    func select(_ object: Int, key: Int, value: Int, checks: [Int], _ doc: JSONDocument, _ result: inout DiscoveryResult) -> Bool {
+        var masked = false, taken = false
+        for c in checks {
+            let call = ruleSet.documentChecks[c]
+            guard let given = call.given else { continue }
+            if let kind = given.valueKind, kind != doc.kind(value) { continue }
+            if given.anyString, !(call.function.picksString?.picks(doc, value) ?? false) { continue }
+            // This object's targets are the last ones kept.
+            taken = true
+            if given.perObject, result.selected.reversed().prefix(while: { $0.object == object }).contains(where: { $0.check == c }) { continue }
+            if given.secret && !masked { result.secretRanges.append(doc.range(value)); masked = true }
+            result.selected.append(DocumentCheckTarget(check: c, object: object, key: key, value: value))
+        }
+        return taken
+    }
+
+    func discoverNSX(_ node: Int, resourceType: Int, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
         let doc = context.doc
         if doc.rawStringHasPrefix(resourceType, "Child") {
             let name = doc.string(resourceType)
@@ -165,55 +165,16 @@ struct Discovery {
                 return
             }
         }
-        if let path, doc.kind(path) == .string, let idNode,
-           doc.kind(idNode) == .string, !pathEndsWithID(path, idNode, doc), case let id = doc.string(idNode),
-           !id.isEmpty, !doc.string(path).hasSuffix("/" + id) {
-            context.report("nsx/path-id-mismatch", "path \(context.describe(path)) does not end with the object's id '\(id)'", at: path)
-        }
         var match: Int?
         for candidate in ruleSet.nsxCandidates(for: resourceType, in: doc)
         where !ruleSet.recognizerReadsFields[candidate] || fieldsMatch(ruleSet.recognizers[candidate], node, doc) {
             match = candidate
             break
         }
-        if match == nil || ruleSet.recognizers[match!].resourceType == "*" {
-            checkUnknownType(resourceType, &context)
-        }
         // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
         // summary lists it as a type without rules of its own.
         result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: match.map { ruleSet.recognizable[$0] },
                                          isFallback: match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false))
-    }
-
-    /// A `resource_type` that no pack checks and that is no type of the NSX model, but close to
-    /// one: a typo, and the object goes unchecked (`nsx/unknown-resource-type`).
-    func checkUnknownType(_ resourceType: Int, _ context: inout CheckContext) {
-        let doc = context.doc
-        let names = NSXTypeNames.shared
-        if names.table.index(of: resourceType, in: doc) != nil { return }
-        let name = doc.string(resourceType)
-        guard !ruleSet.kindNames.contains(name), let meant = names.closest(to: name) else { return }
-        context.report("nsx/unknown-resource-type",
-                       "\(context.describe(resourceType)) is no NSX resource_type, so this object was not checked; did you mean '\(meant)'?",
-                       at: resourceType)
-    }
-
-    /// The common case of the path-id check decided on the bytes: both plain ASCII (where a
-    /// byte suffix is a Character suffix) and the path ending in `/` + id. False means "look
-    /// closer" (decoding both, as before), not a mismatch.
-    func pathEndsWithID(_ path: Int, _ id: Int, _ doc: JSONDocument) -> Bool {
-        let p = doc.nodes[path], i = doc.nodes[id]
-        guard (p.flags | i.flags) & JSONNode.hasEscapes == 0 else { return false }
-        let pathStart = Int(p.start) + 1, pathEnd = Int(p.end) - 1
-        let idStart = Int(i.start) + 1, idEnd = Int(i.end) - 1
-        let idLength = idEnd - idStart
-        guard idLength > 0, pathEnd - pathStart > idLength else { return false }
-        return doc.bytes.withUnsafeBufferPointer { b in
-            for k in pathStart..<pathEnd where b[k] >= 0x80 { return false }
-            for k in idStart..<idEnd where b[k] >= 0x80 { return false }
-            return b[pathEnd - idLength - 1] == UInt8(ascii: "/")
-                && memcmp(b.baseAddress! + pathEnd - idLength, b.baseAddress! + idStart, idLength) == 0
-        }
     }
 
     /// `{"resource_type": "ChildX", "X": {...}}`: the wrapped object must be an X.
@@ -246,26 +207,13 @@ struct Discovery {
         }
     }
 
-    func discoverSPS(wrapper: Int, body: Int, href: Int, key: Int?, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
-        let doc = context.doc
+    func discoverSPS(wrapper: Int, body: Int, href: Int, _ doc: JSONDocument, _ result: inout DiscoveryResult) {
         let hrefText = doc.string(href)
         let type = ruleSet.recognizable.first { type in
             guard let matcher = type.recognize?.hrefMatcher else { return false }
             return matcher.matches(hrefText)
         }
         result.resources.append(Resource(node: body, typeName: type?.name ?? "SPS object", type: type))
-        if let key, doc.kind(key) == .string { checkReference(key: key, href: href, &context) }
-    }
-
-    /// `{"key": K, "meta": {"href": ".../K"}}`: an SPS object or a reference to one.
-    func checkReference(key: Int, href: Int, _ context: inout CheckContext) {
-        let doc = context.doc
-        let hrefText = doc.string(href)
-        let last = hrefText.split(separator: "/").last.map(String.init) ?? ""
-        let keyText = doc.string(key)
-        if last != keyText {
-            context.report("xref/href-key-mismatch", "meta.href ends with '\(last)' but the key is '\(keyText)'; they must name the same object", at: href)
-        }
     }
 
     func discoverBare(_ node: Int, _ doc: JSONDocument, _ result: inout DiscoveryResult) {
@@ -286,33 +234,5 @@ struct Discovery {
             && (r.hasAny.isEmpty || r.hasAny.contains { doc.member(node, $0) != nil })
             && !r.hasNone.contains { doc.member(node, $0) != nil }
             && !(r.unless.map { CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet).holds($0, on: node) } ?? false)
-    }
-
-    /// An NSX list (a GET of a collection): was it exported whole?
-    func checkList(_ node: Int, results: Int, _ context: inout CheckContext) {
-        let doc = context.doc
-        if let cursor = doc.member(node, "cursor"), doc.kind(cursor) == .string, !context.isEmpty(cursor) {
-            context.report("export/paginated", "the list has a cursor: this is one page of a longer list, and objects on other pages were not checked", at: cursor)
-            return
-        }
-        if let count = doc.member(node, "result_count"), let expected = doc.double(count) {
-            let actual = doc.count(results)
-            if Double(actual) != expected {
-                context.report("export/result-count-mismatch", "result_count says \(doc.numberText(count)) but the list holds \(actual) results: the export is incomplete or edited", at: count)
-            }
-        }
-    }
-
-    /// A JWT or a private key block, wherever it appears.
-    func looksLikeToken(_ doc: JSONDocument, _ node: Int) -> Bool {
-        let r = doc.range(node)
-        guard r.count > 24 else { return false }
-        let b = doc.bytes
-        let s = r.lowerBound + 1
-        if b[s] == UInt8(ascii: "e") && b[s + 1] == UInt8(ascii: "y") && b[s + 2] == UInt8(ascii: "J") {
-            return doc.string(node).split(separator: ".").count == 3
-        }
-        if b[s] == UInt8(ascii: "-") { return doc.string(node).contains("PRIVATE KEY-----") }
-        return false
     }
 }

@@ -9,6 +9,10 @@ public struct RulePack: Sendable {
     public var name: String
     public var rules: [RuleDescription]
     var types: [TypeSpec]
+    /// Check functions run on members or objects found anywhere in a document.
+    var documentChecks: [CheckCall] = []
+    /// Keys whose presence anywhere makes a document exported (a GET response).
+    var exportMarkers: [String] = []
     /// Where NSX types live in policy paths.
     var collections: [PathCollection] = []
 }
@@ -113,6 +117,7 @@ struct TypeSpec: Sendable {
         var assumes: String?
         var unique: [UniqueKey] = []
         var base: String?
+        var checks: [CheckCall] = []
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -127,6 +132,7 @@ struct TypeSpec: Sendable {
             copy.assumes = assumes
             copy.unique = unique
             copy.base = base
+            copy.checks = checks
             copy.fieldTable = fieldTable
             return copy
         }
@@ -164,6 +170,8 @@ struct TypeSpec: Sendable {
     public var base: String? { get { storage.base } set { unique.base = newValue } }
     /// What must be unique among siblings of this type (sequence numbers).
     public var uniqueKeys: [UniqueKey] { get { storage.unique } set { unique.unique = newValue } }
+    /// Check functions run on each object of the type (and of the types that include it).
+    public var checks: [CheckCall] { get { storage.checks } set { unique.checks = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }

@@ -106,12 +106,14 @@ public enum RulePackLoader {
     public static func load(file: String, bytes: [UInt8], compilePatterns: Bool = true) throws -> RulePack {
         var reader = try StrictReader(file: file, bytes: bytes)
         reader.compilesPatterns = compilePatterns
-        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types", "collections"], what: "a rule pack")
+        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types", "collections", "documentChecks", "exportMarkers"], what: "a rule pack")
         guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
         let name = try reader.string(nameNode, "pack")
         let rules = try top["rules"].map { try reader.array($0, "rules").map { try rule($0, reader, pack: file) } } ?? []
         let types = try top["types"].map { try reader.array($0, "types").map { try typeSpec($0, reader, pack: file) } } ?? []
         var pack = RulePack(name: name, rules: rules, types: types)
+        pack.documentChecks = try top["documentChecks"].map { try reader.array($0, "documentChecks").map { try checkCall($0, reader, inDocumentChecks: true) } } ?? []
+        pack.exportMarkers = try top["exportMarkers"].map { try reader.strings($0, "exportMarkers") } ?? []
         pack.collections = try top["collections"].map { try reader.array($0, "collections").map { try collection($0, reader) } } ?? []
         return pack
     }
@@ -175,7 +177,7 @@ public enum RulePackLoader {
     }
 
     static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
-        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique", "base"], what: "a type")
+        let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique", "base", "checks"], what: "a type")
         guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
         var recognizer: Recognizer?
         if let rn = o["recognize"] {
@@ -206,6 +208,7 @@ public enum RulePackLoader {
                             required: try o["required"].map { try r.strings($0, "required") } ?? [],
                             conditions: try o["conditions"].map { try r.array($0, "conditions").map { try condition($0, r) } } ?? [],
                             pack: pack)
+        type.checks = try o["checks"].map { try r.array($0, "checks").map { try checkCall($0, r, inDocumentChecks: false) } } ?? []
         if let a = o["assumes"] {
             guard let recognizer, recognizer.resourceType == nil, recognizer.hrefPattern == nil, !(recognizer.hasAll.isEmpty && recognizer.hasAny.isEmpty) else {
                 throw r.fail(a, "\"assumes\" is for a type that recognises bare bodies by their fields (recognize with hasAll or hasAny, no resource_type or href)")
@@ -334,6 +337,143 @@ public enum RulePackLoader {
             return .field(name, .format(f))
         }
         throw r.fail(node, "a field predicate needs one of equals, notEquals, in, notIn, present, absent, nonEmpty, greaterThan, lessThan, lessThanField, greaterThanField, equalsField, notEqualsField, countAtMost, contains, format")
+    }
+}
+
+extension RulePackLoader {
+    /// A use of a check function: `{"function", "rule" | "rules", "options", "when", "mode",
+    /// "message"}`, and `given` in `documentChecks`. The function, its options and the rules it
+    /// may report are all checked here, with "did you mean".
+    static func checkCall(_ node: Int, _ r: StrictReader, inDocumentChecks: Bool) throws -> CheckCall {
+        let keys = ["function", "rule", "rules", "options", "when", "mode", "message"] + (inDocumentChecks ? ["given"] : [])
+        let what = inDocumentChecks ? "a document check" : "a check"
+        let o = try r.object(node, allowed: keys, what: what)
+        guard let f = o["function"] else { throw r.fail(node, "\(what) needs \"function\": the name of a check function") }
+        let name = try r.string(f, "function")
+        guard let function = CheckFunctions.byName[name] else {
+            let known = CheckFunctions.all.map(\.name)
+            let hint = closestMatch(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+            throw r.fail(f, "unknown check function '\(name)' (known: \(known.sorted().joined(separator: ", ")))\(hint)")
+        }
+        var given: CheckGiven?
+        if inDocumentChecks {
+            guard let g = o["given"] else { throw r.fail(node, "a document check needs \"given\": the members or objects it runs on") }
+            given = try checkGiven(g, r, function: function)
+        } else if function.target == .member {
+            throw r.fail(f, "check function '\(name)' is given a member, not an object: name it in the pack's \"documentChecks\" with \"given\"")
+        }
+
+        let ruleNodes: [Int]
+        switch (o["rule"], o["rules"]) {
+        case let (rule?, nil): ruleNodes = [rule]
+        case let (nil, rules?): ruleNodes = try r.array(rules, "rules")
+        case (_?, _?): throw r.fail(node, "\(what) names \"rule\" or \"rules\", not both")
+        case (nil, nil): throw r.fail(node, "\(what) needs \"rule\" or \"rules\": which of \(name)'s rules it reports (\(function.rules.joined(separator: ", ")))")
+        }
+        var rules: [String] = []
+        for ruleNode in ruleNodes {
+            let rule = try r.string(ruleNode, "rule")
+            guard function.rules.contains(rule) else {
+                let hint = closestMatch(to: rule, in: function.rules).map { "; did you mean '\($0)'?" } ?? ""
+                throw r.fail(ruleNode, "check function '\(name)' does not report '\(rule)' (it reports \(function.rules.joined(separator: ", ")))\(hint)")
+            }
+            rules.append(rule)
+        }
+        guard !rules.isEmpty else { throw r.fail(o["rules"]!, "rules must name at least one rule") }
+
+        var values: [String: CheckOptionValue] = [:]
+        if let optionsNode = o["options"] {
+            guard r.doc.kind(optionsNode) == .object else { throw r.fail(optionsNode, "options must be an object") }
+            for (k, v) in r.doc.members(optionsNode) {
+                let optionName = r.doc.string(k)
+                guard let option = function.options.first(where: { $0.name == optionName }) else {
+                    let names = function.options.map(\.name)
+                    let hint = closestMatch(to: optionName, in: names).map { "; did you mean '\($0)'?" } ?? ""
+                    let allowed = names.isEmpty ? "it takes none" : "it takes \(names.joined(separator: ", "))"
+                    throw r.fail(k, "unknown option '\(optionName)' of check function '\(name)' (\(allowed))\(hint)")
+                }
+                values[optionName] = try optionValue(v, option, r)
+            }
+        }
+        for option in function.options where values[option.name] == nil {
+            guard let value = option.defaultValue else {
+                throw r.fail(o["options"] ?? node, "check function '\(name)' needs the option '\(option.name)': \(option.description)")
+            }
+            values[option.name] = value
+        }
+
+        var mode: DocumentMode?
+        if let m = o["mode"] {
+            guard let parsed = DocumentMode(rawValue: try r.string(m, "mode")) else { throw r.fail(m, "mode must be exported or authored") }
+            mode = parsed
+        }
+        var message: String?
+        if let m = o["message"] {
+            guard rules.count == 1 else { throw r.fail(m, "a message replaces the findings' own: only for \(what) that reports one rule") }
+            message = try r.string(m, "message")
+        }
+        return CheckCall(function: function, rules: rules, body: function.make(CheckOptionValues(values: values)),
+                         when: try o["when"].map { try predicate($0, r) }, mode: mode, message: message, given: given,
+                         reportsAllRules: Set(rules) == Set(function.rules),
+                         file: r.file, position: r.lines.position(of: r.doc.range(node).lowerBound))
+    }
+
+    static func optionValue(_ node: Int, _ option: CheckOption, _ r: StrictReader) throws -> CheckOptionValue {
+        let what = "option '\(option.name)'"
+        switch option.kind {
+        case .string: return .string(try r.string(node, what))
+        case .strings: return .strings(try r.strings(node, what))
+        case .oneOf(let allowed):
+            let value = try r.string(node, what)
+            guard allowed.contains(value) else {
+                let hint = closestMatch(to: value, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                throw r.fail(node, "\(what) is '\(value)', which is not one of \(allowed.joined(separator: ", "))\(hint)")
+            }
+            return .string(value)
+        }
+    }
+
+    /// `{"members" | "objectsWith": [NAME…], "valueType": T, "secret": B, "marksConfiguration": B}`
+    /// or `{"anyString": true, "secret": B}`.
+    static func checkGiven(_ node: Int, _ r: StrictReader, function: CheckFunction) throws -> CheckGiven {
+        let o = try r.object(node, allowed: ["members", "objectsWith", "anyString", "valueType", "secret", "marksConfiguration"], what: "given")
+        var given = CheckGiven(names: [], perObject: false, anyString: false, valueKind: nil,
+                               secret: try o["secret"].map { try r.bool($0, "secret") } ?? false,
+                               marksConfiguration: try o["marksConfiguration"].map { try r.bool($0, "marksConfiguration") } ?? false)
+        let chosen = ["members", "objectsWith", "anyString"].filter { o[$0] != nil }
+        guard chosen.count == 1 else { throw r.fail(node, "given names one of members, objectsWith or anyString") }
+        switch chosen[0] {
+        case "members", "objectsWith":
+            let n = o[chosen[0]]!
+            given.names = try r.strings(n, chosen[0])
+            guard !given.names.isEmpty else { throw r.fail(n, "\(chosen[0]) must name at least one member") }
+            given.perObject = chosen[0] == "objectsWith"
+        default:
+            guard try r.bool(o["anyString"]!, "anyString") else { throw r.fail(o["anyString"]!, "anyString is true or left out") }
+            guard function.picksString != nil else {
+                throw r.fail(o["anyString"]!, "check function '\(function.name)' cannot pick string values; give it \"members\"")
+            }
+            given.anyString = true
+            given.valueKind = .string
+        }
+        let wanted: CheckFunction.Target = given.perObject ? .object : .member
+        guard function.target == wanted else {
+            throw r.fail(node, function.target == .object
+                ? "check function '\(function.name)' is given an object: use \"objectsWith\""
+                : "check function '\(function.name)' is given a member: use \"members\" or \"anyString\"")
+        }
+        if let t = o["valueType"] {
+            let kinds: [String: JSONKind] = ["object": .object, "array": .array, "string": .string, "number": .number, "null": .null]
+            let name = try r.string(t, "valueType")
+            guard let kind = kinds[name], !given.anyString else {
+                throw r.fail(t, given.anyString ? "anyString gives string values already" : "valueType is one of \(kinds.keys.sorted().joined(separator: ", "))")
+            }
+            given.valueKind = kind
+        }
+        if let m = o["marksConfiguration"], given.marksConfiguration, !given.perObject {
+            throw r.fail(m, "marksConfiguration is for objects: use it with \"objectsWith\"")
+        }
+        return given
     }
 }
 

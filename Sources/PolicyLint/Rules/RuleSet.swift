@@ -30,9 +30,14 @@ public struct RuleSet: Sendable {
     private(set) var collections: [PathCollection] = []
     /// The packs' references, uniqueness and paths, for the bundle index.
     private(set) var bundleSchema = BundleSchema.empty
-    /// Keys whose values are credentials: never printed, masked in excerpts.
-    private(set) var secretKeys: Set<String> = ["psk", "password", "client_secret", "j_password", "license_keys",
-                                                       "access_token", "refresh_token", "private_key", "passphrase"]
+    /// Keys whose values are credentials (a field's `secret`, a secret document check's
+    /// `members`): never printed, masked in excerpts.
+    private(set) var secretKeys: Set<String> = []
+    /// The packs' document checks, and what discovery needs to find their members in its pass.
+    private(set) var documentChecks: [CheckCall] = []
+    private(set) var documentCheckSelection = DocumentCheckSelection()
+    /// Keys that make a document exported (`exportMarkers`).
+    private(set) var exportMarkers = KeyTable([])
 
     public init(packs: [RulePack]) throws {
         for pack in packs { try add(pack) }
@@ -70,7 +75,11 @@ public struct RuleSet: Sendable {
             }
             collections.append(collection)
         }
+        documentChecks += pack.documentChecks
+        exportMarkerNames += pack.exportMarkers
     }
+
+    private var exportMarkerNames: [String] = []
 
     /// Resolves includes and checks that every referenced rule, type and member exists.
     mutating func validate() throws {
@@ -88,6 +97,8 @@ public struct RuleSet: Sendable {
                 type.required = base.required.filter { !type.required.contains($0) } + type.required
                 type.conditions = base.conditions + type.conditions
                 type.uniqueKeys = base.uniqueKeys.filter { key in !type.uniqueKeys.contains { $0.field == key.field } } + type.uniqueKeys
+                // A check inherited through two includes runs once.
+                type.checks = base.checks.filter { inherited in !type.checks.contains { $0 === inherited } } + type.checks
             }
             resolved[name] = type
             return type
@@ -127,7 +138,23 @@ public struct RuleSet: Sendable {
             }
             if let unless = type.recognize?.unless { try checkPaths(unless, in: type) }
         }
+        for check in types.values.flatMap(\.checks) + documentChecks {
+            for rule in check.rules where rules[rule] == nil {
+                let hint = closestMatch(to: rule, in: ruleOrder).map { "; did you mean '\($0)'?" } ?? ""
+                throw ConfigurationError(file: check.file, position: check.position, message: "check function '\(check.function.name)' is named with rule '\(rule)', which no pack declares\(hint)")
+            }
+        }
+        // A field marked secret is a credential wherever its name appears: the secret document
+        // checks (rules/secrets.json) are given it too, as they are given their own members.
+        let secretFields = secretKeysToAdd
+        for c in documentChecks.indices where documentChecks[c].given?.secret == true && documentChecks[c].given?.anyString == false {
+            let own = documentChecks[c].given!.names
+            documentChecks[c] = documentChecks[c].given(names: own + secretFields.filter { !own.contains($0) })
+            secretKeysToAdd += own
+        }
         secretKeys.formUnion(secretKeysToAdd)
+        documentCheckSelection = DocumentCheckSelection(documentChecks)
+        exportMarkers = KeyTable(exportMarkerNames)
         recognizable = types.values.filter { $0.recognize != nil }
             .sorted { ($0.recognize!.specificity, $1.name) > ($1.recognize!.specificity, $0.name) }
         recognizers = recognizable.map { $0.recognize! }
@@ -251,5 +278,75 @@ public struct RuleSet: Sendable {
     /// The type an object-valued field is checked as (`FieldSpec.member`).
     func memberType(of field: FieldSpec) -> TypeSpec? {
         memberTypes[ObjectIdentifier(field)] ?? field.member.flatMap { types[$0] }
+    }
+}
+
+/// Names a loop over every member of a document tests each key against, by its bytes: most
+/// keys are turned away by their length and first and last bytes before any lookup.
+struct KeyTable: Sendable {
+    let names: NameTable
+    /// For each first byte, and for each last byte, the lengths (modulo 64, as bits) of the
+    /// names with that byte there: `resource_type` and `refresh_token` share their first byte
+    /// and length, not their last byte.
+    let lengthsByFirstByte: [UInt64]
+    let lengthsByLastByte: [UInt64]
+
+    init(_ names: [String]) {
+        let unique = Array(Set(names)).sorted()
+        self.names = NameTable(unique)
+        var byFirst = [UInt64](repeating: 0, count: 256), byLast = byFirst
+        for name in unique {
+            guard let first = name.utf8.first, let last = name.utf8.last else { continue }
+            let length: UInt64 = 1 << UInt64(name.utf8.count & 63)
+            byFirst[Int(first)] |= length
+            byLast[Int(last)] |= length
+        }
+        lengthsByFirstByte = byFirst
+        lengthsByLastByte = byLast
+    }
+
+    /// The index of the name a key node holds; `first` is the key's first byte.
+    @inline(__always)
+    func index(of key: Int, first: UInt8, in doc: JSONDocument) -> Int? {
+        let n = doc.nodes[key]
+        // A key with escapes (rare) is decoded and looked up.
+        if n.flags & JSONNode.hasEscapes != 0 { return names.index(of: key, in: doc) }
+        let count = Int(n.end) - Int(n.start) - 2
+        guard count > 0 else { return nil }
+        let length: UInt64 = 1 << UInt64(count & 63)
+        guard lengthsByFirstByte[Int(first)] & length != 0, lengthsByLastByte[Int(doc.bytes[Int(n.end) - 2])] & length != 0 else { return nil }
+        return names.index(of: key, in: doc)
+    }
+}
+
+/// The members and objects the document checks are given, as discovery finds them.
+struct DocumentCheckSelection: Sendable {
+    /// Every name a `members` or `objectsWith` given names.
+    let keys: KeyTable
+    /// For each of those names (by its index in `keys`), the document checks that name it.
+    let checksByKey: [[Int]]
+    /// The document checks given `anyString`.
+    let anyString: [Int]
+    /// The first bytes (as written, escapes not decoded) and the least length in bytes of the
+    /// strings their pickers want: other strings are not offered to them.
+    let stringFirstBytes: [Bool]
+    let stringMinimumLength: Int
+
+    init() { self.init([]) }
+
+    init(_ checks: [CheckCall]) {
+        let names = Array(Set(checks.flatMap { $0.given?.names ?? [] })).sorted()
+        keys = KeyTable(names)
+        var byKey = [[Int]](repeating: [], count: names.count)
+        for (c, check) in checks.enumerated() {
+            for name in check.given?.names ?? [] { byKey[keys.names.index(of: name)!].append(c) }
+        }
+        checksByKey = byKey
+        anyString = checks.indices.filter { checks[$0].given?.anyString == true }
+        let pickers = anyString.compactMap { checks[$0].function.picksString }
+        var firstBytes = [Bool](repeating: false, count: 256)
+        for picker in pickers { for byte in picker.firstBytes { firstBytes[Int(byte)] = true } }
+        stringFirstBytes = firstBytes
+        stringMinimumLength = pickers.map(\.minimumLength).min() ?? 0
     }
 }
