@@ -297,9 +297,17 @@ struct BundleFacts {
     /// keys' bytes: decoding and hashing every member's key was the bulk of this function.
     static func gatherReferences(_ object: Int, _ profile: BundleSchema.Profile, _ doc: JSONDocument, _ facts: inout BundleFacts) {
         for (key, value) in doc.members(object) {
-            guard let index = profile.referenceTable.index(of: key, in: doc) else { continue }
+            // Only a list or a path can hold references: most members are neither, and are
+            // passed over before their key is looked up.
+            let kind = doc.kind(value)
+            guard kind == .array || (kind == .string && doc.rawStringHasPrefix(value, "/")),
+                  let index = profile.referenceTable.index(of: key, in: doc) else { continue }
             let collection = profile.referenceCollections[index]
-            for element in doc.kind(value) == .array ? Array(doc.elements(value)) : [value] {
+            guard kind == .array else {
+                facts.references.append(Reference(collection: collection, node: value, doc))
+                continue
+            }
+            for element in doc.elements(value) {
                 // ANY, IP addresses, CIDR blocks and ranges are literals, not references.
                 guard doc.kind(element) == .string, doc.rawStringHasPrefix(element, "/") else { continue }
                 facts.references.append(Reference(collection: collection, node: element, doc))

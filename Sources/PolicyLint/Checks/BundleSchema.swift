@@ -3,9 +3,10 @@
 /// references (`references`), which lists hold member objects of such types (a policy's
 /// `rules`), and what must be unique among its siblings (`unique`).
 final class BundleSchema: Sendable {
-    /// One NSX type's part in the bundle.
-    struct Profile: Sendable {
-        var name: String
+    /// One NSX type's part in the bundle. A class: handed out for every object of the type,
+    /// a struct of arrays was a reference count for each of them.
+    final class Profile: @unchecked Sendable {
+        let name: String
         /// The path step before an object's id (`security-policies`), or the root path of the
         /// one object of a root type (`/infra`).
         var segment: String?
@@ -22,6 +23,8 @@ final class BundleSchema: Sendable {
 
         /// Whether the facts need anything of an object of this type beyond its path.
         var holdsFacts: Bool { !uniqueKeys.isEmpty || !referenceFields.isEmpty || !members.isEmpty }
+
+        init(name: String) { self.name = name }
     }
 
     let profiles: [String: Profile]
@@ -38,11 +41,18 @@ final class BundleSchema: Sendable {
     /// From the resolved types and the collections of every pack. A type's profile is known by
     /// its `resource_type` (every type recognised by that name adds to it) and by its own name.
     convenience init(types: [String: TypeSpec], collections: [PathCollection]) {
+        // Filled in while this initialiser runs, read-only afterwards.
         var profiles: [String: Profile] = [:]
+        func profile(_ name: String) -> Profile {
+            if let existing = profiles[name] { return existing }
+            let new = Profile(name: name)
+            profiles[name] = new
+            return new
+        }
         for collection in collections {
             for name in collection.types {
-                profiles[name, default: Profile(name: name)].segment = collection.segment
-                profiles[name, default: Profile(name: name)].root = collection.root
+                profile(name).segment = collection.segment
+                profile(name).root = collection.root
             }
         }
         // Types by the resource_type they recognise (several may share one).
@@ -52,7 +62,7 @@ final class BundleSchema: Sendable {
             described.append((name, type))
         }
         for (name, type) in described {
-            var profile = profiles[name] ?? Profile(name: name)
+            let profile = profile(name)
             for key in type.uniqueKeys where !profile.uniqueKeys.contains(where: { $0.field == key.field }) { profile.uniqueKeys.append(key) }
             for field in type.fieldOrder {
                 guard let spec = type.fields[field] else { continue }
@@ -61,7 +71,6 @@ final class BundleSchema: Sendable {
                     profile.referenceCollections.append(collection)
                 }
             }
-            profiles[name] = profile
         }
         // Member lists, once every profile's own facts are known.
         for (name, type) in described {
@@ -72,7 +81,7 @@ final class BundleSchema: Sendable {
                 profiles[name]?.members.append((field, targetName))
             }
         }
-        for name in profiles.keys { profiles[name]!.referenceTable = NameTable(profiles[name]!.referenceFields) }
+        for profile in profiles.values { profile.referenceTable = NameTable(profile.referenceFields) }
         self.init(profiles: profiles, predefinedCollections: Set(collections.filter(\.predefined).compactMap(\.segment)))
     }
 }
