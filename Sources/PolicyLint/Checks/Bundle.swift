@@ -389,6 +389,8 @@ struct BundleIndex {
                 }
                 guard definitions.find(reference.targetHash, { facts.references(reference, files[defined[$0].file].objects[defined[$0].object].path) }) == nil else { continue }
                 let target = facts.target(reference)
+                // A template's path (".../groups/{{ item.id }}") is known only once rendered.
+                if TemplatePlaceholder.occurs(in: target) { continue }
                 let collection = collectionOf(target) ?? reference.collection
                 if schema.predefinedCollections.contains(collection) {
                     // NSX predefines objects of this collection (HTTPS, SSH, …) that no export

@@ -162,6 +162,8 @@ struct SchemaChecker {
         let doc = context.doc
         if let exempt = field.exemptWhen, context.holds(exempt, on: parent) { return }
         if !field.types.isEmpty && !field.types.contains(where: { matches(value, $0, doc) }) {
+            // A template's "{{ enabled }}" stands for a value of any type.
+            if doc.kind(value) == .string, TemplatePlaceholder.isWhole(doc.string(value)) { return }
             let wanted = field.types.map(typeName).joined(separator: " or ")
             let digitsHint = doc.kind(value) == .string && field.types.contains(.boolean)
                 && (doc.stringEquals(value, "true") || doc.stringEquals(value, "false")) ? " (write it without quotes)" : ""
@@ -214,7 +216,17 @@ struct SchemaChecker {
     }
 
     func checkString(_ text: String, _ value: Int, _ field: FieldSpec, name: FieldName, _ context: inout CheckContext) {
+        // A template's placeholder is not known until it is rendered: no finding on its text.
+        // Asked only once a check fails, so valid values cost nothing.
+        var opaque: Bool?
+        func isOpaque() -> Bool {
+            if let opaque { return opaque }
+            let found = TemplatePlaceholder.occurs(in: text)
+            opaque = found
+            return found
+        }
         if let allowed = field.enumValues, !allowed.contains(text) {
+            if isOpaque() { return }
             var hint = ""
             if let match = allowed.first(where: { $0.lowercased() == text.lowercased() }) ?? closestMatch(to: text, in: allowed, maxDistance: 2) {
                 hint = "; did you mean '\(match)'?"
@@ -238,7 +250,7 @@ struct SchemaChecker {
         let bytes = text.utf8.count
         if let min = field.minLength, (bytes + 3) / 4 < min { lengthCheck = true }
         if let max = field.maxLength, bytes > max { lengthCheck = true }
-        if lengthCheck {
+        if lengthCheck && !isOpaque() {
             let length = text.unicodeScalars.count
             let lengthRule = field.rule ?? "schema/length"
             if let min = field.minLength, length < min {
@@ -247,7 +259,7 @@ struct SchemaChecker {
                 context.report(lengthRule, "'\(name)' is \(length) characters long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))", at: value)
             }
         }
-        if let pattern = field.pattern, !pattern.matches(text) {
+        if let pattern = field.pattern, !pattern.matches(text), !isOpaque() {
             let secret = isSecret(field, name)
             // In words when the pack says what the pattern means (every built-in pattern does);
             // a pack without it gets its own expression back.
@@ -256,10 +268,10 @@ struct SchemaChecker {
             let why = secret ? "" : whitespaceMismatch(text, pattern).map { ": it \($0)" } ?? ""
             context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: secret)), \(expected)\(why)", at: value)
         }
-        if let format = field.format, !format.accepts(text) {
+        if let format = field.format, !format.accepts(text), !isOpaque() {
             context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(format.expectation)", at: value)
         }
-        for check in field.formatChecks where !check.format.accepts(text) {
+        for check in field.formatChecks where !check.format.accepts(text) && !isOpaque() {
             context.report(check.rule, "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(check.format.expectation)", at: value)
         }
     }

@@ -43,8 +43,9 @@ struct SecretChecks {
             guard doc.kind(value) == .string else { return }
             let text = doc.string(value)
             let length = text.unicodeScalars.count
-            // Placeholders ("", "********") are what exports print instead of a secret.
-            guard length > 0, !text.allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" }) else { return }
+            // Placeholders ("", "********") are what exports print instead of a secret, and a
+            // template's ("{{ vault_psk }}") is where the secret comes from at rendering.
+            guard length > 0, !text.allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" }), !TemplatePlaceholder.occurs(in: text) else { return }
             if tokenKeys.contains(name) || SecretChecks.isToken(text) {
                 context.report("secret/token", "'\(name)' holds \(SecretChecks.tokenKind(text)) (\(length) characters); anyone who reads the file can use it: remove it and revoke it", key: key, value: value)
                 return
