@@ -157,6 +157,11 @@ struct CommandLineTests {
         let sarif = try CLI.run(["--format", "sarif", "."], in: folder.url)
         #expect(sarif.stdout.contains("""
                   "properties": {
+                    "checkedTypes": {
+                      "SecurityPolicy": 1
+                    },
+                    "uncheckedTypes": {},
+                    "assumedTypes": {},
                     "skippedFiles": [
                       "package.json",
                       "tsconfig.json"

@@ -108,10 +108,16 @@ public struct SarifReporter: Reporter {
                     w.array { w in
                         for finding in results { writeResult(finding, index: ruleIndex[finding.ruleID], &w) }
                     }
-                    if !run.skippedFiles.isEmpty {
-                        // Found by a directory walk, holding no NSX or SPS object: not analysed.
-                        w.key("properties")
-                        w.object { w in
+                    // What the run covered, so a pipeline can assert that nothing went
+                    // unchecked: objects by type (checked, of types no pack checks, assumed from
+                    // their fields), and files a directory walk skipped (no NSX or SPS object).
+                    w.key("properties")
+                    w.object { w in
+                        for (key, types) in [("checkedTypes", run.checkedTypes), ("uncheckedTypes", run.uncheckedTypes), ("assumedTypes", run.assumedTypes)] {
+                            w.key(key)
+                            w.object { w in for (name, count) in types.sorted(by: { $0.key < $1.key }) { w.field(name, count) } }
+                        }
+                        if !run.skippedFiles.isEmpty {
                             w.key("skippedFiles")
                             w.array { w in for file in run.skippedFiles { w.string(uriReference(file)) } }
                         }
