@@ -160,7 +160,7 @@ final class CheckCall: Sendable {
     }
 }
 
-/// The run's choices a check function reads (`--tls-profile`, `--psk-min-length`).
+/// The run's choices a check function reads (`--tls-profile`, the configuration's `pskMinimumLength` (default 16)).
 struct CheckSettings: Sendable {
     var tlsProfile: TLSProfile = .intermediate
     var pskMinimumLength = 16

@@ -5,7 +5,7 @@
 struct SecretChecks {
     static let credentialFunction = CheckFunction(
         name: "credential",
-        summary: "A credential member: reported unless its value is empty or a placeholder (`********`); a token by its key or its shape is an error, a pre-shared key shorter than `--psk-min-length` a warning.",
+        summary: "A credential member: reported unless its value is empty or a placeholder (`********`, or a template's `{{ vault_psk }}`); a token by its key or its shape is an error, a pre-shared key shorter than the configuration's `pskMinimumLength` (default 16) a warning.",
         target: .member,
         rules: ["secret/plaintext", "secret/token", "secret/weak-psk"],
         options: [
@@ -13,7 +13,7 @@ struct SecretChecks {
                         description: "keys whose values are bearer tokens or private keys (`secret/token`: anyone holding one is logged in)",
                         defaultValue: .strings([])),
             CheckOption(name: "preSharedKeys", kind: .strings,
-                        description: "keys whose values are pre-shared keys, held to `--psk-min-length` (`secret/weak-psk`)",
+                        description: "keys whose values are pre-shared keys, held to the configuration's `pskMinimumLength` (default 16) (`secret/weak-psk`)",
                         defaultValue: .strings([])),
         ],
         make: { options in Credential(tokenKeys: Set(options.strings("tokenKeys")), preSharedKeys: Set(options.strings("preSharedKeys"))) })
