@@ -87,4 +87,42 @@ struct GeneratedPackTests {
         let errors = added.filter { $0.hasPrefix("error ") }
         #expect(errors.isEmpty, "\(errors.joined(separator: "\n"))")
     }
+
+    /// An H-API body with Tier-0/Tier-1, a Segment, a Service with an entry and a Group: nothing
+    /// of it has a hand-written type. With the generated packs, each planted mistake is found
+    /// where it is, and nothing else.
+    static let hierarchicalBody = """
+        {"resource_type": "Infra", "children": [
+         {"resource_type": "ChildTier1", "Tier1": {"resource_type": "Tier1", "id": "t1", "failover_mode": "PREEMTIVE",
+          "tier0_path": "/infra/tier-0s/t0", "route_advertisement_types": ["TIER1_CONNECTED"], "ha_modee": "ACTIVE_STANDBY"}},
+         {"resource_type": "ChildTier0", "Tier0": {"resource_type": "Tier0", "id": "t0x", "ha_mode": "ACTIVE_ACTIVE"}},
+         {"resource_type": "ChildSegment", "Segment": {"resource_type": "Segment", "id": "web", "connectivity_path": "/infra/tier-1s/t1-missing",
+          "subnets": [{"gateway_address": "10.0.0.1/24", "dhcp_rangess": []}]}},
+         {"resource_type": "ChildService", "Service": {"resource_type": "Service", "id": "svc",
+          "service_entries": [{"resource_type": "L4PortSetServiceEntry", "id": "e", "l4_protocol": "TCPP", "destination_ports": ["8080"]}]}},
+         {"resource_type": "ChildDomain", "Domain": {"resource_type": "Domain", "id": "default", "children": [
+          {"resource_type": "ChildGroup", "Group": {"resource_type": "Group", "id": "g", "expression": [{"resource_type": "Condition",
+           "key": "Tag", "member_type": "VirtualMachine", "operator": "EQUALS", "value": "web", "scope_operator": "EQUALS"}]}}]}}
+        ]}
+        """
+
+    @Test("the generated types find the mistakes of a hierarchical body, and only those")
+    func generatedTypesFindPlantedMistakes() throws {
+        let ruleSet = try RuleSet(packs: RuleSet.builtInPacks() + Self.generatedPacks())
+        let options = LintOptions(mode: .authored)
+        let report = Linter(ruleSet: ruleSet, options: options).lint(file: "infra.json", bytes: Array(Self.hierarchicalBody.utf8))
+        let found = report.findings.map { "\($0.ruleID) \($0.pointer)" }
+        #expect(found.sorted() == [
+            "schema/enum /children/0/Tier1/failover_mode",
+            "schema/enum /children/3/Service/service_entries/0/l4_protocol",
+            "schema/unknown-field /children/0/Tier1/ha_modee",
+            "schema/unknown-field /children/2/Segment/subnets/0/dhcp_rangess",
+            "xref/dangling /children/0/Tier1/tier0_path",
+            "xref/dangling /children/2/Segment/connectivity_path",
+        ], "\(report.findings.map(\.message))")
+        #expect(report.uncheckedTypes.isEmpty, "\(report.uncheckedTypes)")
+        // Without them, none of these types has rules.
+        let without = Linter(ruleSet: try RuleSet(packs: RuleSet.builtInPacks()), options: options).lint(file: "infra.json", bytes: Array(Self.hierarchicalBody.utf8))
+        #expect(without.uncheckedTypes.keys.sorted() == ["Condition", "Domain", "Group", "Infra", "L4PortSetServiceEntry", "Segment", "Service", "Tier0", "Tier1"])
+    }
 }
