@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import PolicyLint
+
+/// The packs generated from VMware's NSX models (rules/generated/, scripts/generate-nsx-packs.py)
+/// are not built in yet (a later step loads them lazily); here they load with the built-in packs
+/// and lint the project's real-world files and samples. Findings that appear only with them are
+/// theirs: none may be an error (COVERAGE.md: an unknown field or enum value from another NSX
+/// version is a warning).
+@Suite("Generated packs")
+struct GeneratedPackTests {
+    static let folder = Golden.root.appendingPathComponent("rules/generated")
+    static var generatedFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+    }
+
+    static func generatedPacks() throws -> [RulePack] {
+        try generatedFiles.map { name in
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            return try RulePackLoader.load(file: "rules/generated/" + name, bytes: bytes, compilePatterns: false)
+        }
+    }
+
+    /// The files linted: every JSON file of testdata/realworld and testdata/samples.
+    static var lintedFiles: [URL] {
+        ["testdata/realworld", "testdata/samples"].flatMap { folder -> [URL] in
+            let url = Golden.root.appendingPathComponent(folder)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+            return names.map { url.appendingPathComponent($0) }
+        }
+    }
+
+    @Test("rules/generated/ is what scripts/generate-nsx-packs.py writes")
+    func generatedPacksAreCurrent() throws {
+        guard GeneratedDataTests.pythonAvailable else {
+            #expect(ProcessInfo.processInfo.environment["POLICYLINT_REQUIRE_SCHEMA"] != "1", "python3 is required here")
+            return
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Golden.root.appendingPathComponent("scripts/generate-nsx-packs.py").path, "--check"]
+        let errors = Pipe()
+        p.standardError = errors
+        try p.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(message)")
+    }
+
+    @Test("the generated packs load with the built-in ones")
+    func generatedPacksLoad() throws {
+        #expect(Self.generatedFiles == ["nsx-manager.json", "nsx-policy.json"])
+        let generated = try Self.generatedPacks()
+        let builtIn = try RuleSet.builtInPacks()
+        let ruleSet = try RuleSet(packs: builtIn + generated)
+        let count = generated.reduce(0) { $0 + $1.types.count }
+        print("generated packs: \(count) types (\(generated.map { "\($0.name): \($0.types.count)" }.joined(separator: ", ")))")
+        #expect(count > 3000)
+        // Every NSX family of the real files has a type of its own now.
+        for name in ["Tier1", "Tier0", "Segment", "Group", "Service", "L4PortSetServiceEntry", "PolicyNatRule", "LBVirtualServer", "IPSecVpnSession"] {
+            #expect(ruleSet.declaresType(name), "\(name)")
+        }
+        // The hand-written types win: the model's are not generated under their names.
+        for name in ["SecurityPolicy", "Rule", "GatewayPolicy", "ApiServiceConfig"] {
+            #expect(generated.allSatisfy { pack in !pack.types.contains { $0.name == name } }, "\(name)")
+        }
+    }
+
+    @Test("no error-level finding on the real-world files and samples comes from a generated type")
+    func noErrorsFromGeneratedTypes() throws {
+        let builtIn = try RuleSet(packs: RuleSet.builtInPacks())
+        let withGenerated = try RuleSet(packs: RuleSet.builtInPacks() + Self.generatedPacks())
+        var added: [String] = []
+        for url in Self.lintedFiles {
+            let bytes = [UInt8](try Data(contentsOf: url))
+            let name = url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
+            func keys(_ report: FileReport) -> [String] {
+                report.findings.map { "\($0.level.rawValue) \(name):\($0.start.line):\($0.start.column) [\($0.ruleID)] \($0.message)" }
+            }
+            let before = Set(keys(Linter(ruleSet: builtIn).lint(file: name, bytes: bytes)))
+            let after = Linter(ruleSet: withGenerated).lint(file: name, bytes: bytes)
+            added += keys(after).filter { !before.contains($0) }
+            let unchecked = after.uncheckedTypes.keys.sorted()
+            if !unchecked.isEmpty { print("\(name): no rules for \(unchecked.joined(separator: ", "))") }
+        }
+        for finding in added { print("with the generated packs: \(finding)") }
+        let errors = added.filter { $0.hasPrefix("error ") }
+        #expect(errors.isEmpty, "\(errors.joined(separator: "\n"))")
+    }
+
+    /// An H-API body with Tier-0/Tier-1, a Segment, a Service with an entry and a Group: nothing
+    /// of it has a hand-written type. With the generated packs, each planted mistake is found
+    /// where it is, and nothing else.
+    static let hierarchicalBody = """
+        {"resource_type": "Infra", "children": [
+         {"resource_type": "ChildTier1", "Tier1": {"resource_type": "Tier1", "id": "t1", "failover_mode": "PREEMTIVE",
+          "tier0_path": "/infra/tier-0s/t0", "route_advertisement_types": ["TIER1_CONNECTED"], "ha_modee": "ACTIVE_STANDBY"}},
+         {"resource_type": "ChildTier0", "Tier0": {"resource_type": "Tier0", "id": "t0x", "ha_mode": "ACTIVE_ACTIVE"}},
+         {"resource_type": "ChildSegment", "Segment": {"resource_type": "Segment", "id": "web", "connectivity_path": "/infra/tier-1s/t1-missing",
+          "subnets": [{"gateway_address": "10.0.0.1/24", "dhcp_rangess": []}]}},
+         {"resource_type": "ChildService", "Service": {"resource_type": "Service", "id": "svc",
+          "service_entries": [{"resource_type": "L4PortSetServiceEntry", "id": "e", "l4_protocol": "TCPP", "destination_ports": ["8080"]}]}},
+         {"resource_type": "ChildDomain", "Domain": {"resource_type": "Domain", "id": "default", "children": [
+          {"resource_type": "ChildGroup", "Group": {"resource_type": "Group", "id": "g", "expression": [{"resource_type": "Condition",
+           "key": "Tag", "member_type": "VirtualMachine", "operator": "EQUALS", "value": "web", "scope_operator": "EQUALS"}]}}]}}
+        ]}
+        """
+
+    @Test("the generated types find the mistakes of a hierarchical body, and only those")
+    func generatedTypesFindPlantedMistakes() throws {
+        let ruleSet = try RuleSet(packs: RuleSet.builtInPacks() + Self.generatedPacks())
+        let options = LintOptions(mode: .authored)
+        let report = Linter(ruleSet: ruleSet, options: options).lint(file: "infra.json", bytes: Array(Self.hierarchicalBody.utf8))
+        let found = report.findings.map { "\($0.ruleID) \($0.pointer)" }
+        #expect(found.sorted() == [
+            "schema/enum /children/0/Tier1/failover_mode",
+            "schema/enum /children/3/Service/service_entries/0/l4_protocol",
+            "schema/unknown-field /children/0/Tier1/ha_modee",
+            "schema/unknown-field /children/2/Segment/subnets/0/dhcp_rangess",
+            "xref/dangling /children/0/Tier1/tier0_path",
+            "xref/dangling /children/2/Segment/connectivity_path",
+        ], "\(report.findings.map(\.message))")
+        #expect(report.uncheckedTypes.isEmpty, "\(report.uncheckedTypes)")
+        // Without them, none of these types has rules.
+        let without = Linter(ruleSet: try RuleSet(packs: RuleSet.builtInPacks()), options: options).lint(file: "infra.json", bytes: Array(Self.hierarchicalBody.utf8))
+        #expect(without.uncheckedTypes.keys.sorted() == ["Condition", "Domain", "Group", "Infra", "L4PortSetServiceEntry", "Segment", "Service", "Tier0", "Tier1"])
+    }
+}
