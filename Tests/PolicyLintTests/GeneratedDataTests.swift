@@ -18,22 +18,26 @@ struct GeneratedDataTests {
         return p.terminationStatus == 0
     }
 
-    @Test("rules/data/nsx-type-names.json is what scripts/generate-nsx-type-names.py writes")
-    func nsxTypeNamesAreCurrent() throws {
-        guard Self.pythonAvailable else {
+    /// Runs a generator under scripts/ with `--check`: it fails, naming the file, when the
+    /// checked-in output is not what it would write.
+    static func expectCurrent(_ generator: String) throws {
+        guard pythonAvailable else {
             #expect(ProcessInfo.processInfo.environment["POLICYLINT_REQUIRE_SCHEMA"] != "1", "python3 is required here")
             return
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Golden.root.appendingPathComponent("scripts/generate-nsx-type-names.py").path, "--check"]
+        p.arguments = ["python3", Golden.root.appendingPathComponent("scripts/" + generator).path, "--check"]
         let errors = Pipe()
         p.standardError = errors
         try p.run()
-        p.waitUntilExit()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(message)")
     }
+
+    @Test("rules/data/nsx-type-names.json is what scripts/generate-nsx-type-names.py writes")
+    func nsxTypeNamesAreCurrent() throws { try Self.expectCurrent("generate-nsx-type-names.py") }
 
     @Test func theModelsTypesAreKnownAndTyposAreNot() {
         let names = NSXTypeNames.shared
