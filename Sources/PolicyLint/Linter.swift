@@ -297,6 +297,7 @@ public struct Linter: Sendable {
                 level = ruleSet.rules[issue.rule]?.level ?? .error
             }
             if let override = issue.level { level = override }
+            if let ceiling = issue.atMost { level = min(level, ceiling) }
             let anchor = issue.anchor ?? innermostContainer(doc, at: issue.range.lowerBound)
             var issue = issue
             if issue.range.isEmpty, let anchor = issue.anchor { issue.range = doc.range(anchor) }

@@ -10,6 +10,9 @@ struct Issue {
     var range: Range<Int>
     /// A level other than the rule's (a `--strict-refs` note).
     var level: Level? = nil
+    /// A level the finding stays at or below whatever the rule's level (a field another version
+    /// of a vendor's model may have is at most a warning).
+    var atMost: Level? = nil
     /// A safe, mechanical repair (`policylint fix`, SARIF `fixes`).
     var fix: Fix? = nil
     /// An earlier place the message names (the first of a repeated key), as a byte offset: its
@@ -57,13 +60,13 @@ struct CheckContext {
         self.doc = doc; self.mode = mode; self.ruleSet = ruleSet; self.issues = issues
     }
 
-    mutating func report(_ rule: String, _ message: String, at node: Int) {
-        issues.append(Issue(rule: rule, message: message, anchor: node, range: doc.range(node)))
+    mutating func report(_ rule: String, _ message: String, at node: Int, atMost: Level? = nil) {
+        issues.append(Issue(rule: rule, message: message, anchor: node, range: doc.range(node), atMost: atMost))
     }
 
     /// A finding about a member as a whole: the pointer names the value, the range the key.
-    mutating func report(_ rule: String, _ message: String, key: Int, value: Int) {
-        issues.append(Issue(rule: rule, message: message, anchor: value, range: doc.range(key)))
+    mutating func report(_ rule: String, _ message: String, key: Int, value: Int, atMost: Level? = nil) {
+        issues.append(Issue(rule: rule, message: message, anchor: value, range: doc.range(key), atMost: atMost))
     }
 
     /// Gives the last reported issue a safe fix.

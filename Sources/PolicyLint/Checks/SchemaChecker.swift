@@ -34,8 +34,16 @@ struct SchemaChecker {
             guard let index = fieldTable.index(for: key, in: doc) else {
                 if type.closed {
                     let name = doc.string(key)
-                    let hint = closestMatch(to: name, in: type.fieldOrder).map { "; did you mean '\($0)'?" } ?? ""
-                    context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)", key: key, value: value)
+                    let near = closestMatch(to: name, in: type.fieldOrder)
+                    let hint = near.map { "; did you mean '\($0)'?" } ?? ""
+                    if let model = type.model, !model.exact, near == nil {
+                        // Not a typo of a field the model lists: perhaps a field of another
+                        // version than the model's.
+                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name) in the \(model.name); it may be one of another NSX version", key: key, value: value, atMost: .warning)
+                    } else {
+                        let source = type.model.map { " (\($0.name))" } ?? ""
+                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)\(source)", key: key, value: value)
+                    }
                 }
                 continue
             }
@@ -47,7 +55,7 @@ struct SchemaChecker {
             if field.readOnly {
                 if context.mode == .authored {
                     context.report("schema/readonly-field",
-                                   "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
+                                   "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)\(cite(field))",
                                    key: key, value: value)
                     context.attachFix(TextEdit.removingMember(key: key, value: value, in: context.doc), "remove '\(name)'")
                 } else {
@@ -55,7 +63,7 @@ struct SchemaChecker {
                 }
             }
             if let deprecated = field.deprecated {
-                context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)", key: key, value: value)
+                context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)\(cite(field))", key: key, value: value)
             }
             checkValue(value, field, name: name, parent: object, context: &context, pending: &pending)
         }
@@ -137,6 +145,13 @@ struct SchemaChecker {
         }
     }
 
+    /// " (VMware NSX Policy API 4.2 model: Tier1.failover_mode)" for a field of a model pack;
+    /// `limit`: a length, count or range finding, whose limit may have a source of its own.
+    func cite(_ field: FieldSpec, limit: Bool = false) -> String {
+        if limit, let source = field.limitSource { return " (\(source))" }
+        return field.origin.map { " (\($0))" } ?? ""
+    }
+
     /// A credential by the pack's word or by its key (psk, password, …): never shown.
     func isSecret(_ field: FieldSpec, _ name: FieldName) -> Bool {
         field.secret || ruleSet.secretKeys.contains(name.withoutLastItemMark)
@@ -167,7 +182,7 @@ struct SchemaChecker {
             let wanted = field.types.map(typeName).joined(separator: " or ")
             let digitsHint = doc.kind(value) == .string && field.types.contains(.boolean)
                 && (doc.stringEquals(value, "true") || doc.stringEquals(value, "false")) ? " (write it without quotes)" : ""
-            context.report("schema/type", "'\(name)' must be \(wanted), not \(context.kindName(value)) \(context.describe(value, secret: isSecret(field, name)))\(digitsHint)", at: value)
+            context.report("schema/type", "'\(name)' must be \(wanted), not \(context.kindName(value)) \(context.describe(value, secret: isSecret(field, name)))\(digitsHint)\(cite(field))", at: value)
             return
         }
         switch doc.kind(value) {
@@ -190,7 +205,7 @@ struct SchemaChecker {
             // field's own range says (and a Double comparison could not tell it apart).
             if field.types.contains(.integer), doc.isIntegerLiteral(value), Int64(doc.numberText(value)) == nil {
                 context.report(field.rule ?? "schema/range",
-                               "'\(name)' is \(context.describe(value)), which does not fit a 64-bit integer (-9,223,372,036,854,775,808 to 9,223,372,036,854,775,807)",
+                               "'\(name)' is \(context.describe(value)), which does not fit a 64-bit integer (-9,223,372,036,854,775,808 to 9,223,372,036,854,775,807)\(cite(field))",
                                at: value)
             } else if field.minimum != nil || field.maximum != nil, let number = doc.double(value) {
                 checkRange(number, display: context.describe(value), field, name: name, value: value, &context)
@@ -198,10 +213,10 @@ struct SchemaChecker {
         case .array:
             let count = doc.count(value)
             if let min = field.minItems, count < min {
-                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) item\(count == 1 ? "" : "s"); it needs at least \(min)\(field.maxItems == min ? " (exactly \(min))" : "")", at: value)
+                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) item\(count == 1 ? "" : "s"); it needs at least \(min)\(field.maxItems == min ? " (exactly \(min))" : "")\(cite(field, limit: true))", at: value)
             }
             if let max = field.maxItems, count > max {
-                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) items; at most \(max) \(max == 1 ? "is" : "are") allowed", at: value)
+                context.report(field.rule ?? "schema/items", "'\(name)' has \(count) items; at most \(max) \(max == 1 ? "is" : "are") allowed\(cite(field, limit: true))", at: value)
             }
             if let items = field.items {
                 // One name for all the elements (it was built again for each of them).
@@ -232,7 +247,12 @@ struct SchemaChecker {
                 hint = "; did you mean '\(match)'?"
             }
             let list = allowed.count <= 12 ? allowed.joined(separator: ", ") : allowed.prefix(12).joined(separator: ", ") + ", …"
-            context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which is not allowed (allowed: \(list))\(hint)", at: value)
+            if let origin = field.origin, !origin.model.exact, hint.isEmpty {
+                // Not a typo of a listed value: perhaps a value of another version than the model's.
+                context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which is not among the values of the \(origin) (\(list)); another NSX version may allow it", at: value, atMost: .warning)
+                return
+            }
+            context.report("schema/enum", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), which is not allowed (allowed: \(list))\(hint)\(cite(field))", at: value)
             // Off only by case: the intended value is certain, so this is a safe fix.
             if let exact = allowed.first(where: { $0.lowercased() == text.lowercased() }) {
                 context.attachFix(TextEdit(range: context.doc.range(value), replacement: JSONText.quoted(exact)), "write '\(exact)'")
@@ -240,7 +260,7 @@ struct SchemaChecker {
             return
         }
         if !field.deprecatedValues.isEmpty, let replacement = field.deprecatedValues[text] {
-            context.report("schema/deprecated", "\(context.describe(value)) is a deprecated value of '\(name)': \(replacement)", at: value)
+            context.report("schema/deprecated", "\(context.describe(value)) is a deprecated value of '\(name)': \(replacement)\(cite(field))", at: value)
         }
         // Counted and worded only for a field with a length limit (the message was built for
         // every string value).
@@ -254,9 +274,9 @@ struct SchemaChecker {
             let length = text.unicodeScalars.count
             let lengthRule = field.rule ?? "schema/length"
             if let min = field.minLength, length < min {
-                context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))", at: value)
+                context.report(lengthRule, "'\(name)' is \(length) character\(length == 1 ? "" : "s") long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))\(cite(field, limit: true))", at: value)
             } else if let max = field.maxLength, length > max {
-                context.report(lengthRule, "'\(name)' is \(length) characters long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))", at: value)
+                context.report(lengthRule, "'\(name)' is \(length) characters long\(isSecret(field, name) ? " (value not shown)" : ""); \(lengthBounds(field))\(cite(field, limit: true))", at: value)
             }
         }
         if let pattern = field.pattern, !pattern.matches(text), !isOpaque() {
@@ -266,10 +286,10 @@ struct SchemaChecker {
             let expected = field.patternMeaning.map { "which is not \($0)" } ?? "which does not match the pattern \(pattern.source)"
             // Where a secret's whitespace is would tell something about it.
             let why = secret ? "" : whitespaceMismatch(text, pattern).map { ": it \($0)" } ?? ""
-            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: secret)), \(expected)\(why)", at: value)
+            context.report(field.rule ?? "schema/pattern", "'\(name)' is \(context.describe(value, secret: secret)), \(expected)\(why)\(cite(field))", at: value)
         }
         if let format = field.format, !format.accepts(text), !isOpaque() {
-            context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(format.expectation)", at: value)
+            context.report(field.rule ?? "schema/format", "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(format.expectation)\(cite(field))", at: value)
         }
         for check in field.formatChecks where !check.format.accepts(text) && !isOpaque() {
             context.report(check.rule, "'\(name)' is \(context.describe(value, secret: isSecret(field, name))), not \(check.format.expectation)", at: value)
@@ -315,7 +335,7 @@ struct SchemaChecker {
         case let (nil, max?): bounds = "it must be at most \(formatNumber(max))"
         default: bounds = ""
         }
-        context.report(field.rule ?? "schema/range", "'\(name)' is \(display); \(bounds)", at: value)
+        context.report(field.rule ?? "schema/range", "'\(name)' is \(display); \(bounds)\(cite(field, limit: true))", at: value)
     }
 
     func matches(_ node: Int, _ type: JSONType, _ doc: JSONDocument) -> Bool {

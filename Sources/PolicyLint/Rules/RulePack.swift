@@ -15,6 +15,31 @@ public struct RulePack: Sendable {
     var exportMarkers: [String] = []
     /// Where NSX types live in policy paths.
     var collections: [PathCollection] = []
+    /// The vendor model the pack's types are generated from (`rules/generated/`).
+    var model: ModelSource?
+}
+
+/// A vendor's model of one version that a pack's types come from: VMware's NSX Policy API 4.2
+/// model, or the OpenAPI document an appliance serves (`--nsx-spec`). Findings on its fields
+/// name it. Another version of the appliance may have fields and enum values this one lacks:
+/// unless the model is `exact` (the appliance's own), such a field or value is a warning, and
+/// an error only when it is a near miss of one the model lists (a typo, not a newer version).
+struct ModelSource: Sendable {
+    var name: String
+    var exact: Bool
+}
+
+/// Where a model pack's field comes from: "VMware NSX Policy API 4.2 model: Tier1.failover_mode".
+final class FieldOrigin: Sendable, CustomStringConvertible {
+    let model: ModelSource
+    let owner: String
+    let field: String
+
+    init(model: ModelSource, owner: String, field: String) {
+        self.model = model; self.owner = owner; self.field = field
+    }
+
+    var description: String { "\(model.name): \(owner).\(field)" }
 }
 
 /// Where objects of some NSX types live in a policy path: under their parent's path as
@@ -118,6 +143,7 @@ struct TypeSpec: Sendable {
         var unique: [UniqueKey] = []
         var base: String?
         var checks: [CheckCall] = []
+        var model: ModelSource?
         var fieldTable = FieldTable()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
@@ -133,6 +159,7 @@ struct TypeSpec: Sendable {
             copy.unique = unique
             copy.base = base
             copy.checks = checks
+            copy.model = model
             copy.fieldTable = fieldTable
             return copy
         }
@@ -172,6 +199,9 @@ struct TypeSpec: Sendable {
     public var uniqueKeys: [UniqueKey] { get { storage.unique } set { unique.unique = newValue } }
     /// Check functions run on each object of the type (and of the types that include it).
     public var checks: [CheckCall] { get { storage.checks } set { unique.checks = newValue } }
+    /// The vendor model the type's closed field list comes from (its own pack's, or one it
+    /// includes): an unknown field is then judged as the model's version allows.
+    public var model: ModelSource? { get { storage.model } set { unique.model = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 }
@@ -345,6 +375,11 @@ final class FieldSpec: Sendable {
     /// The field's string values (or its list's) that start with `/` are policy paths of objects
     /// in this collection (`groups`): references the bundle resolves (`xref/dangling`).
     public let references: String?
+    /// The vendor model the field comes from (generated packs), named in its findings.
+    let origin: FieldOrigin?
+    /// Where the field's length, count or range limit comes from, when not from `origin`'s
+    /// model (NSX's per-type JSON schemas).
+    let limitSource: String?
     /// Whether any constraint reads a string value's text: if none does, the checker does not
     /// decode it.
     let checksText: Bool
@@ -358,8 +393,11 @@ final class FieldSpec: Sendable {
     init(types: [JSONType], enumValues: [String]?, minimum: Double?, maximum: Double?, minLength: Int?,
          maxLength: Int?, minItems: Int?, maxItems: Int?, pattern: PatternMatcher?, patternMeaning: String? = nil, format: ValueFormat?,
          readOnly: Bool, deprecated: String?, deprecatedValues: [String: String], rule: String?, member: String?,
-         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)], references: String? = nil) {
+         items: FieldSpec?, exemptWhen: Predicate?, secret: Bool, formatChecks: [(format: ValueFormat, rule: String)], references: String? = nil,
+         origin: FieldOrigin? = nil, limitSource: String? = nil) {
         self.references = references
+        self.origin = origin
+        self.limitSource = limitSource
         self.formatChecks = formatChecks
         self.types = types; self.enumValues = enumValues; self.minimum = minimum; self.maximum = maximum
         self.minLength = minLength; self.maxLength = maxLength; self.minItems = minItems; self.maxItems = maxItems

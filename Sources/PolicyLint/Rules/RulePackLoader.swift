@@ -106,16 +106,26 @@ public enum RulePackLoader {
     public static func load(file: String, bytes: [UInt8], compilePatterns: Bool = true) throws -> RulePack {
         var reader = try StrictReader(file: file, bytes: bytes)
         reader.compilesPatterns = compilePatterns
-        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "rules", "types", "collections", "documentChecks", "exportMarkers"], what: "a rule pack")
+        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "model", "rules", "types", "collections", "documentChecks", "exportMarkers"], what: "a rule pack")
         guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
         let name = try reader.string(nameNode, "pack")
         let rules = try top["rules"].map { try reader.array($0, "rules").map { try rule($0, reader, pack: file) } } ?? []
-        let types = try top["types"].map { try reader.array($0, "types").map { try typeSpec($0, reader, pack: file) } } ?? []
+        let model = try top["model"].map { try modelSource($0, reader) }
+        let types = try top["types"].map { try reader.array($0, "types").map { try typeSpec($0, reader, pack: file, model: model) } } ?? []
         var pack = RulePack(name: name, rules: rules, types: types)
+        pack.model = model
         pack.documentChecks = try top["documentChecks"].map { try reader.array($0, "documentChecks").map { try checkCall($0, reader, inDocumentChecks: true) } } ?? []
         pack.exportMarkers = try top["exportMarkers"].map { try reader.strings($0, "exportMarkers") } ?? []
         pack.collections = try top["collections"].map { try reader.array($0, "collections").map { try collection($0, reader) } } ?? []
         return pack
+    }
+
+    /// `"model": {"name": "VMware NSX Policy API 4.2 model", "exact": false}`: the pack's types
+    /// describe a vendor's model of one version.
+    static func modelSource(_ node: Int, _ r: StrictReader) throws -> ModelSource {
+        let o = try r.object(node, allowed: ["name", "exact"], what: "model")
+        guard let name = o["name"] else { throw r.fail(node, "a model needs \"name\": the vendor's model and version its findings name") }
+        return ModelSource(name: try r.string(name, "name"), exact: try o["exact"].map { try r.bool($0, "exact") } ?? false)
     }
 
     static func collection(_ node: Int, _ r: StrictReader) throws -> PathCollection {
@@ -176,7 +186,7 @@ public enum RulePackLoader {
                            kind: try o["kind"].map { try r.string($0, "kind") }, otherFiles: files)
     }
 
-    static func typeSpec(_ node: Int, _ r: StrictReader, pack: String) throws -> TypeSpec {
+    static func typeSpec(_ node: Int, _ r: StrictReader, pack: String, model: ModelSource? = nil) throws -> TypeSpec {
         let o = try r.object(node, allowed: ["name", "description", "recognize", "assumes", "include", "closed", "fields", "required", "conditions", "unique", "base", "checks"], what: "a type")
         guard let n = o["name"] else { throw r.fail(node, "a type needs \"name\"") }
         var recognizer: Recognizer?
@@ -193,15 +203,18 @@ public enum RulePackLoader {
         }
         var fields: [String: FieldSpec] = [:]
         var order: [String] = []
+        let typeName = try r.string(n, "name")
+        // A model type `X.model` (the model's X beside a hand-written X) is X in messages.
+        let owner = typeName.hasSuffix(".model") ? String(typeName.dropLast(6)) : typeName
         if let f = o["fields"] {
             guard r.doc.kind(f) == .object else { throw r.fail(f, "fields must be an object") }
             for (k, v) in r.doc.members(f) {
                 let name = r.doc.string(k)
-                fields[name] = try field(v, r)
+                fields[name] = try field(v, r, origin: model.map { FieldOrigin(model: $0, owner: owner, field: name) })
                 order.append(name)
             }
         }
-        var type = TypeSpec(name: try r.string(n, "name"), recognize: recognizer,
+        var type = TypeSpec(name: typeName, recognize: recognizer,
                             include: try o["include"].map { try r.strings($0, "include") } ?? [],
                             closed: try o["closed"].map { try r.bool($0, "closed") } ?? false,
                             fields: fields, fieldOrder: order,
@@ -216,15 +229,17 @@ public enum RulePackLoader {
             type.assumes = try r.string(a, "assumes")
         }
         type.base = try o["base"].map { try r.string($0, "base") }
+        type.model = model
         type.uniqueKeys = try o["unique"].map { try r.array($0, "unique").map { try uniqueKey($0, r) } } ?? []
         return type
     }
 
     static let fieldKeys = ["type", "description", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
                             "pattern", "patternMeaning", "format", "readOnly", "deprecated", "deprecatedValues", "rule", "member", "items",
-                            "exemptWhen", "secret", "formatChecks", "references"]
+                            "exemptWhen", "secret", "formatChecks", "references", "limitSource"]
 
-    static func field(_ node: Int, _ r: StrictReader) throws -> FieldSpec {
+    /// `origin`: where a model pack's field comes from, for its findings' messages.
+    static func field(_ node: Int, _ r: StrictReader, origin: FieldOrigin? = nil) throws -> FieldSpec {
         let o = try r.object(node, allowed: fieldKeys, what: "a field")
         var types: [JSONType] = []
         if let t = o["type"] {
@@ -283,9 +298,10 @@ public enum RulePackLoader {
             deprecated: try o["deprecated"].map { try r.string($0, "deprecated") },
             deprecatedValues: deprecatedValues,
             rule: try o["rule"].map { try r.string($0, "rule") }, member: try o["member"].map { try r.string($0, "member") },
-            items: try o["items"].map { try field($0, r) }, exemptWhen: try o["exemptWhen"].map { try predicate($0, r) },
+            items: try o["items"].map { try field($0, r, origin: origin) }, exemptWhen: try o["exemptWhen"].map { try predicate($0, r) },
             secret: try o["secret"].map { try r.bool($0, "secret") } ?? false, formatChecks: formatChecks,
-            references: try o["references"].map { try r.string($0, "references") })
+            references: try o["references"].map { try r.string($0, "references") }, origin: origin,
+            limitSource: try o["limitSource"].map { try r.string($0, "limitSource") })
     }
 
     static func condition(_ node: Int, _ r: StrictReader) throws -> Condition {
