@@ -13,13 +13,16 @@ struct EmbedRulePacks: BuildToolPlugin {
         let dataDirectory = rulesDirectory.appending(path: "data")
         let data = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.path)) ?? [])
             .filter { $0.hasSuffix(".json") }.map { dataDirectory.appending(path: $0) }
+        let modelDirectory = rulesDirectory.appending(path: "generated")
+        let models = ((try? FileManager.default.contentsOfDirectory(atPath: modelDirectory.path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { modelDirectory.appending(path: $0) }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedRulePacks.swift")
         return [
             .buildCommand(
                 displayName: "Embedding \(packs.count) rule packs",
                 executable: try context.tool(named: "RulePackEmbedder").url,
                 arguments: [output.path, rulesDirectory.path],
-                inputFiles: packs + data + [rulesDirectory, dataDirectory],
+                inputFiles: packs + data + models + [rulesDirectory, dataDirectory, modelDirectory],
                 outputFiles: [output]
             )
         ]

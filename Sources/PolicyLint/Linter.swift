@@ -35,7 +35,7 @@ public struct LintOptions: Sendable {
 extension RuleSet {
     /// Whether the packs declare a type of this name, the names `LintOptions.kind` may take.
     /// (Types themselves are the packs' business, not the API's.)
-    public func declaresType(_ name: String) -> Bool { types[name] != nil }
+    public func declaresType(_ name: String) -> Bool { type(named: name) != nil }
 }
 
 /// The outcome for one file.

@@ -32,4 +32,16 @@ for name in dataNames {
     swift += "    \"\(name)\": \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes),\n"
 }
 swift += "]\n"
+// The packs generated from vendor models (rules/generated/*.json): thousands of types, read
+// one line (one type) at a time when a document first uses it (ModelCatalogue), not at start.
+swift += "let embeddedModelPacks: [(name: String, text: String)] = [\n"
+let modelDirectory = directory + "/generated"
+let modelNames = ((try? FileManager.default.contentsOfDirectory(atPath: modelDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+for name in modelNames {
+    let text = try String(contentsOfFile: modelDirectory + "/" + name, encoding: .utf8)
+    var hashes = "#"
+    while text.contains("\"" + hashes) || text.contains(hashes + "\"") { hashes += "#" }
+    swift += "    (name: \"generated/\(name)\", text: \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
+}
+swift += "]\n"
 try swift.write(toFile: outputPath, atomically: true, encoding: .utf8)

@@ -40,8 +40,8 @@ struct LintCommand {
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
         if let kind = arguments.kind, !ruleSet.declaresType(kind) {
-            let hint = closestMatch(to: kind, in: ruleSet.kindNames).map { "; did you mean '\($0)'?" } ?? ""
-            throw CommandError("unknown kind '\(kind)' (known: \(ruleSet.kindNames.joined(separator: ", ")))\(hint)")
+            let hint = ruleSet.closestKind(to: kind).map { "; did you mean '\($0)'?" } ?? ""
+            throw CommandError("unknown kind '\(kind)' (known: \(ruleSet.kindNames.joined(separator: ", ")), and every type of the NSX model)\(hint)")
         }
         if let configuration {
             // The command line wins: --kind names every file's kind, --tls-profile the profile.

@@ -9,7 +9,7 @@ struct PublicAPITests {
         // The engine.
         "Linter", "LintOptions", "FileReport", "DocumentMode", "TLSProfile",
         // Rule loading, and a rule's documentation (`policylint rules`, `explain`).
-        "RuleSet", "RulePack", "RulePackLoader", "RuleDescription", "RuleDocumentation", "ConfigurationError",
+        "RuleSet", "RulePack", "RulePackLoader", "ModelLines", "RuleDescription", "RuleDocumentation", "ConfigurationError",
         // Findings, their positions and fixes.
         "Finding", "Level", "SourcePosition", "Excerpt", "Suppression", "Fix", "TextEdit", "Fixer",
         // Configuration and baseline, as the command applies them.

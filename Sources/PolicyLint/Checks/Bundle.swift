@@ -161,7 +161,7 @@ struct BundleFacts {
         var container = 0
         while container < node, doc.kind(container) == .object || doc.kind(container) == .array {
             if doc.kind(container) == .object, case let members = Members(container, doc), let type = members.nsxType(doc) {
-                let profile = schema.profiles[type]
+                let profile = schema.profile(type)
                 if let (path, _) = path(of: members, profile: profile, doc, enclosing: enclosing) {
                     enclosing.append((Int(doc.nodes[container].subtreeEnd), path, hashText(path)))
                 } else if !(profile?.members.isEmpty ?? true) {
@@ -239,7 +239,7 @@ struct BundleFacts {
     /// A bare body (no `resource_type`) that discovery took to be an NSX type: its member
     /// lists and references, as if it carried the type.
     mutating func gatherBare(_ node: Int, as type: String, schema: BundleSchema, _ doc: JSONDocument) {
-        guard let profile = schema.profiles[type] else { return }
+        guard let profile = schema.profile(type) else { return }
         if !profile.members.isEmpty { Self.gatherMembers(of: node, profile, path: nil, pathHash: nil, schema, doc, &self) }
         if !profile.referenceFields.isEmpty { Self.gatherReferences(node, profile, doc, &self) }
     }
@@ -253,7 +253,7 @@ struct BundleFacts {
         let group = path ?? "#\(owner)"
         let groupHash = pathHash ?? hashText(group)
         for (field, type) in profile.members {
-            guard let list = doc.member(owner, field), doc.kind(list) == .array, let member = schema.profiles[type] else { continue }
+            guard let list = doc.member(owner, field), doc.kind(list) == .array, let member = schema.profile(type) else { continue }
             let typeHash = hashText(type)
             for element in doc.elements(list) where doc.kind(element) == .object {
                 let typed = doc.hasMember(element, "resource_type")
@@ -287,7 +287,7 @@ struct BundleFacts {
         mutating func lookup(_ type: String) -> (hash: UInt64, profile: BundleSchema.Profile?) {
             if last >= 0 && names[last] == type { return entries[last] }
             if let i = names.firstIndex(of: type) { last = i; return entries[i] }
-            let entry = (hashText(type), schema.profiles[type])
+            let entry = (hashText(type), schema.profile(type))
             if names.count < 16 { names.append(type); entries.append(entry); last = names.count - 1 }
             return entry
         }
@@ -419,7 +419,7 @@ struct BundleIndex {
                         && other.siblingGroup == group
                 }
                 if same != nil {
-                    if let key = schema.profiles[object.type]?.uniqueKeys[object.uniqueKey] {
+                    if let key = schema.profile(object.type)?.uniqueKeys[object.uniqueKey] {
                         let message = key.message.replacing("{type}", with: object.type).replacing("{value}", with: facts.sequenceText(object))
                         issues[f, default: []].append(Issue(rule: key.rule, message: message, anchor: object.sequenceNode!, range: 0..<0))
                     }

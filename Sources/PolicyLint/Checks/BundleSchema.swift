@@ -25,22 +25,61 @@ final class BundleSchema: Sendable {
         var holdsFacts: Bool { !uniqueKeys.isEmpty || !referenceFields.isEmpty || !members.isEmpty }
 
         init(name: String) { self.name = name }
+
+        /// What a type recognised by this profile's name adds: its unique keys and reference fields.
+        func addOwnFacts(of type: TypeSpec) {
+            for key in type.uniqueKeys where !uniqueKeys.contains(where: { $0.field == key.field }) { uniqueKeys.append(key) }
+            for field in type.fieldOrder {
+                guard let spec = type.fields[field] else { continue }
+                if let collection = spec.references ?? spec.items?.references, !referenceFields.contains(field) {
+                    referenceFields.append(field)
+                    referenceCollections.append(collection)
+                }
+            }
+        }
+
+        /// The profile of one model type, loaded on its own (`ModelCatalogue`): its member
+        /// lists are those whose element type has unique keys or references of its own.
+        static func of(_ type: TypeSpec, collections: [PathCollection], memberType: (String) -> TypeSpec?) -> Profile? {
+            guard let name = type.recognize?.resourceType, name != "*" else { return nil }
+            let profile = Profile(name: name)
+            if let collection = collections.first(where: { $0.types.contains(name) }) {
+                profile.segment = collection.segment
+                profile.root = collection.root
+            }
+            profile.addOwnFacts(of: type)
+            for field in type.fieldOrder {
+                guard let element = type.fields[field]?.items?.member, let target = memberType(element),
+                      let targetName = target.recognize?.resourceType, targetName != "*" else { continue }
+                let own = Profile(name: targetName)
+                own.addOwnFacts(of: target)
+                if own.holdsFacts { profile.members.append((field, targetName)) }
+            }
+            profile.referenceTable = NameTable(profile.referenceFields)
+            return profile
+        }
     }
 
-    let profiles: [String: Profile]
+    private let profiles: [String: Profile]
     /// Collections in which NSX predefines objects of its own.
     let predefinedCollections: Set<String>
+    /// The profiles of the vendor model's types, made when first asked for.
+    private let catalogue: ModelCatalogue?
 
-    static let empty = BundleSchema(profiles: [:], predefinedCollections: [])
+    static let empty = BundleSchema(profiles: [:], predefinedCollections: [], catalogue: nil)
 
-    private init(profiles: [String: Profile], predefinedCollections: Set<String>) {
+    private init(profiles: [String: Profile], predefinedCollections: Set<String>, catalogue: ModelCatalogue?) {
         self.profiles = profiles
         self.predefinedCollections = predefinedCollections
+        self.catalogue = catalogue
     }
+
+    /// The profile of the NSX type of this name (its `resource_type`).
+    func profile(_ name: String) -> Profile? { profiles[name] ?? catalogue?.profile(named: name) }
 
     /// From the resolved types and the collections of every pack. A type's profile is known by
     /// its `resource_type` (every type recognised by that name adds to it) and by its own name.
-    convenience init(types: [String: TypeSpec], collections: [PathCollection]) {
+    convenience init(types: [String: TypeSpec], collections: [PathCollection], catalogue: ModelCatalogue?) {
         // Filled in while this initialiser runs, read-only afterwards.
         var profiles: [String: Profile] = [:]
         func profile(_ name: String) -> Profile {
@@ -61,17 +100,7 @@ final class BundleSchema: Sendable {
             guard let name = type.recognize?.resourceType, name != "*" else { continue }
             described.append((name, type))
         }
-        for (name, type) in described {
-            let profile = profile(name)
-            for key in type.uniqueKeys where !profile.uniqueKeys.contains(where: { $0.field == key.field }) { profile.uniqueKeys.append(key) }
-            for field in type.fieldOrder {
-                guard let spec = type.fields[field] else { continue }
-                if let collection = spec.references ?? spec.items?.references, !profile.referenceFields.contains(field) {
-                    profile.referenceFields.append(field)
-                    profile.referenceCollections.append(collection)
-                }
-            }
-        }
+        for (name, type) in described { profile(name).addOwnFacts(of: type) }
         // Member lists, once every profile's own facts are known.
         for (name, type) in described {
             for field in type.fieldOrder {
@@ -82,6 +111,11 @@ final class BundleSchema: Sendable {
             }
         }
         for profile in profiles.values { profile.referenceTable = NameTable(profile.referenceFields) }
-        self.init(profiles: profiles, predefinedCollections: Set(collections.filter(\.predefined).compactMap(\.segment)))
+        // A collection's type that only the model describes gets its profile from the model.
+        if let catalogue {
+            let describedNames = Set(described.map(\.name))
+            for name in profiles.keys where !describedNames.contains(name) && catalogue.lines.contains(name) { profiles[name] = nil }
+        }
+        self.init(profiles: profiles, predefinedCollections: Set(collections.filter(\.predefined).compactMap(\.segment)), catalogue: catalogue)
     }
 }

@@ -161,9 +161,9 @@ public struct Configuration: Sendable {
                 let glob = r.doc.string(key)
                 guard !glob.isEmpty else { throw r.fail(key, "a path glob cannot be empty") }
                 let kind = try r.string(value, "a kind")
-                guard ruleSet.types[kind] != nil else {
-                    let hint = closestMatch(to: kind, in: known).map { "; did you mean '\($0)'?" } ?? ""
-                    throw r.fail(value, "unknown kind '\(kind)' (known: \(known.joined(separator: ", ")))\(hint)")
+                guard ruleSet.declaresType(kind) else {
+                    let hint = ruleSet.closestKind(to: kind).map { "; did you mean '\($0)'?" } ?? ""
+                    throw r.fail(value, "unknown kind '\(kind)' (known: \(known.joined(separator: ", ")), and every type of the NSX model)\(hint)")
                 }
                 config.kinds.append(KindMapping(glob: PathGlob(glob), kind: kind))
             }

@@ -171,10 +171,16 @@ struct Discovery {
             match = candidate
             break
         }
-        // An NSX type no pack knows still gets the common NSX fields (the `*` type), but the
-        // summary lists it as a type without rules of its own.
+        let isFallback = match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false
+        // A type no pack claims is checked as the vendor model has it.
+        if match == nil || isFallback, let modelType = ruleSet.modelType(for: resourceType, in: doc) {
+            result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: modelType))
+            return
+        }
+        // An NSX type neither a pack nor the model knows still gets the common NSX fields (the
+        // `*` type), but the summary lists it as a type without rules of its own.
         result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: match.map { ruleSet.recognizable[$0] },
-                                         isFallback: match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false))
+                                         isFallback: isFallback))
     }
 
     /// `{"resource_type": "ChildX", "X": {...}}`: the wrapped object must be an X.
@@ -218,7 +224,7 @@ struct Discovery {
 
     func discoverBare(_ node: Int, _ doc: JSONDocument, _ result: inout DiscoveryResult) {
         if let kind {
-            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.types[kind], isBare: true))
+            result.resources.append(Resource(node: node, typeName: kind, type: ruleSet.type(named: kind), isBare: true))
             return
         }
         let type = ruleSet.recognizable.first { type in

@@ -204,6 +204,25 @@ struct TypeSpec: Sendable {
     public var model: ModelSource? { get { storage.model } set { unique.model = newValue } }
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
+
+    /// Takes in what an included type declares; the type's own fields win.
+    mutating func merge(included base: TypeSpec) {
+        for field in base.fieldOrder where fields[field] == nil {
+            fields[field] = base.fields[field]
+            fieldOrder.append(field)
+        }
+        required = base.required.filter { !required.contains($0) } + required
+        conditions = base.conditions + conditions
+        uniqueKeys = base.uniqueKeys.filter { key in !uniqueKeys.contains { $0.field == key.field } } + uniqueKeys
+        // A check inherited through two includes runs once.
+        checks = base.checks.filter { inherited in !checks.contains { $0 === inherited } } + checks
+        // Including a model's type (`Rule.model`) closes the type on the model's fields: a
+        // hand-written type lists only the fields it says more about.
+        if base.closed, let model = base.model {
+            closed = true
+            if self.model == nil { self.model = model }
+        }
+    }
 }
 
 /// Names found by the raw bytes of a string node: checking a large export looked up every
@@ -380,6 +399,9 @@ final class FieldSpec: Sendable {
     /// Where the field's length, count or range limit comes from, when not from `origin`'s
     /// model (NSX's per-type JSON schemas).
     let limitSource: String?
+    /// The member type, once looked up for a field of a model type loaded on demand
+    /// (`RuleSet.memberType(of:)`).
+    let resolvedMember = AtomicLazyReference<ModelCatalogue.TypeBox>()
     /// Whether any constraint reads a string value's text: if none does, the checker does not
     /// decode it.
     let checksText: Bool

@@ -38,8 +38,13 @@ public struct RuleSet: Sendable {
     private(set) var documentCheckSelection = DocumentCheckSelection()
     /// Keys that make a document exported (`exportMarkers`).
     private(set) var exportMarkers = KeyTable([])
+    /// The vendor model's types (`rules/generated/`, or `--nsx-spec`), read when first used.
+    let models: ModelLines?
+    private(set) var catalogue: ModelCatalogue?
 
-    public init(packs: [RulePack]) throws {
+    /// `models`: the vendor model whose types check the NSX objects no pack type claims.
+    public init(packs: [RulePack], models: ModelLines? = ModelLines.builtIn) throws {
+        self.models = models
         for pack in packs { try add(pack) }
         try validate()
     }
@@ -86,20 +91,9 @@ public struct RuleSet: Sendable {
         var resolved: [String: TypeSpec] = [:]
         func resolve(_ name: String, _ seen: [String]) throws -> TypeSpec {
             if let done = resolved[name] { return done }
-            guard var type = types[name] else { throw ConfigurationError(file: seen.last.flatMap { types[$0]?.pack } ?? "rules", message: "unknown type '\(name)' (included by \(seen.last ?? "?"))") }
+            guard var type = try types[name] ?? modelType(name) else { throw ConfigurationError(file: seen.last.flatMap { types[$0]?.pack } ?? "rules", message: "unknown type '\(name)' (included by \(seen.last ?? "?"))") }
             guard !seen.contains(name) else { throw ConfigurationError(file: type.pack, message: "types include each other: \((seen + [name]).joined(separator: " → "))") }
-            for included in type.include {
-                let base = try resolve(included, seen + [name])
-                for field in base.fieldOrder where type.fields[field] == nil {
-                    type.fields[field] = base.fields[field]
-                    type.fieldOrder.append(field)
-                }
-                type.required = base.required.filter { !type.required.contains($0) } + type.required
-                type.conditions = base.conditions + type.conditions
-                type.uniqueKeys = base.uniqueKeys.filter { key in !type.uniqueKeys.contains { $0.field == key.field } } + type.uniqueKeys
-                // A check inherited through two includes runs once.
-                type.checks = base.checks.filter { inherited in !type.checks.contains { $0 === inherited } } + type.checks
-            }
+            for included in type.include { type.merge(included: try resolve(included, seen + [name])) }
             resolved[name] = type
             return type
         }
@@ -113,7 +107,7 @@ public struct RuleSet: Sendable {
         func checkField(_ field: FieldSpec, _ type: TypeSpec) throws {
             if let rule = field.rule { try checkRule(rule, type) }
             for check in field.formatChecks { try checkRule(check.rule, type) }
-            if let member = field.member, types[member] == nil {
+            if let member = field.member, types[member] == nil, !(models?.contains(member) ?? false) {
                 throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names member type '\(member)', which no pack declares")
             }
             if let items = field.items { try checkField(items, type) }
@@ -160,11 +154,12 @@ public struct RuleSet: Sendable {
         recognizers = recognizable.map { $0.recognize! }
         recognizerReadsFields = recognizers.map(\.readsFields)
         for type in recognizable {
-            if let assumed = type.assumes, types[assumed] == nil {
+            if let assumed = type.assumes, types[assumed] == nil, !(models?.contains(assumed) ?? false) {
                 throw ConfigurationError(file: type.pack, message: "type '\(type.name)' assumes type '\(assumed)', which no pack declares")
             }
         }
-        bundleSchema = BundleSchema(types: types, collections: collections)
+        catalogue = models.map { ModelCatalogue(lines: $0, resolved: types, collections: collections) }
+        bundleSchema = BundleSchema(types: types, collections: collections, catalogue: catalogue)
         declaredSubtypes = [:]
         for type in types.values {
             guard let base = type.base else { continue }
@@ -185,7 +180,9 @@ public struct RuleSet: Sendable {
             for field in type.fields.values {
                 var spec: FieldSpec? = field
                 while let current = spec {
-                    if let member = current.member, let target = types[member] { memberTypes[ObjectIdentifier(current)] = target }
+                    if let member = current.member, let target = types[member] ?? catalogue?.type(named: member) {
+                        memberTypes[ObjectIdentifier(current)] = target
+                    }
                     spec = current.items
                 }
             }
@@ -275,10 +272,34 @@ public struct RuleSet: Sendable {
 
     func rule(_ id: String) -> RuleDescription? { rules[id] }
 
-    /// The type an object-valued field is checked as (`FieldSpec.member`).
+    /// The type an object-valued field is checked as (`FieldSpec.member`). A field of a model
+    /// type loaded on demand keeps its member type once found.
     func memberType(of field: FieldSpec) -> TypeSpec? {
-        memberTypes[ObjectIdentifier(field)] ?? field.member.flatMap { types[$0] }
+        if let type = memberTypes[ObjectIdentifier(field)] { return type }
+        if let found = field.resolvedMember.load() { return found.type }
+        let type = field.member.flatMap { types[$0] ?? catalogue?.type(named: $0) }
+        return field.resolvedMember.storeIfNil(ModelCatalogue.TypeBox(type)).type
     }
+
+    /// A type of the model that a pack's type includes (`SecurityPolicy.model`): parsed now,
+    /// and resolved like the packs' own types.
+    private func modelType(_ name: String) throws -> TypeSpec? {
+        guard let models, let index = models.table.index(of: name) else { return nil }
+        return try models.parse(index)
+    }
+
+    /// The type of an NSX object that no pack type claims, from the vendor model.
+    func modelType(for resourceType: Int, in doc: JSONDocument) -> TypeSpec? {
+        catalogue?.type(for: resourceType, in: doc)
+    }
+
+    /// The kind closest to a misspelt one: a pack's kind or a type of the model.
+    public func closestKind(to name: String) -> String? {
+        closestMatch(to: name, in: kindNames + (models?.names ?? []))
+    }
+
+    /// A type by name, from the packs or the model.
+    func type(named name: String) -> TypeSpec? { types[name] ?? catalogue?.type(named: name) }
 }
 
 /// Names a loop over every member of a document tests each key against, by its bytes: most
