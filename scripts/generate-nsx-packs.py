@@ -11,7 +11,14 @@ class constants); int32 ranges ("format: int32"); required fields (a binding tha
 `_revision` excepted); deprecations (".. deprecated::" or "this field is deprecated", with the
 replacement when the docstring names another field); the base of a subtype (the polymorphic
 `resource_type` values a class lists); `references` for path-valued fields; and
-`recognize: {"resource_type": NAME}` for types that carry a `resource_type`.
+`recognize: {"resource_type": NAME}` for types that carry a `resource_type`; string formats
+the docstrings state ("format: ipv4") where one of the pack language's formats means exactly that.
+
+The bindings lose the length and count limits of NSX's own per-type JSON schemas. Go types
+generated from those schemas (np-guard/vmware-analyzer, reference/nsx/vmware-analyzer-nsx_sdk.go)
+keep them as `UnmarshalJSON` checks; they are layered onto the Policy types of the same name, by
+JSON field name, each field naming that file as its `limitSource`. Where the Go enum differs
+from the model's, the model's stays and the summary lists the difference.
 
 Hand-written packs win: a model type whose name a pack in rules/*.json declares, or whose name
 such a type recognises as its resource_type, is not generated (the hand-written type is what
@@ -44,17 +51,29 @@ MODELS = [
 ]
 # The hand-written type a generated type includes when it has all of its fields.
 MANAGED_RESOURCE = "nsx.ManagedResource"
+# Go types generated from NSX's per-type JSON schemas: limits the bindings lose.
+GO_SCHEMA = "reference/nsx/vmware-analyzer-nsx_sdk.go"
+LIMIT_SOURCE = ("NSX per-type JSON schema, as carried by np-guard/vmware-analyzer "
+                "(https://github.com/np-guard/vmware-analyzer, pkg/configuration/generated/nsx_sdk.go)")
+# The model's string formats that one of the pack language's formats (ValueFormat.swift) means
+# exactly. Not mapped: ip-cidr-block (IPv4 or IPv6 block: no such format), mac-address,
+# hostname, hostname-or-ip(v4), port-or-range, address-or-block-or-range (wider or narrower
+# than any format here: a false error on a real export costs more than a missed one).
+FORMATS = {"ip": "ip", "ipv4": "ipv4", "ipv6": "ipv6", "ipv4-cidr-block": "ipv4-cidr"}
+GO_LIMIT_KEYS = ("minLength", "maxLength", "minItems", "maxItems", "limitSource")
+MODEL_FORMAT = re.compile(r"\bformat: ([a-z0-9-]+)")
 
 CLASS = re.compile(r"^class (\w+)\(VapiStruct\):", re.M)
 CONSTANT = re.compile(r'^    ([A-Z][A-Z0-9_]*) = "([^"]*)"', re.M)
 CANONICAL = re.compile(r"^\s+'([^']+)': '([^']+)',$", re.M)
 PARAM = re.compile(r"^\s+:param (\w+): ?(.*?)(?=^\s+:type |^\s+\"\"\")", re.M | re.S)
 BINDING_FIELD = re.compile(r"^        '([^']+)': (type\..*),$", re.M)
-POSSIBLE_VALUE = re.compile(r"\* :attr:`(\w+)\.(\w+)`")
+# A docstring may wrap a list item after its "*".
+POSSIBLE_VALUE = re.compile(r"\*\s+:attr:`(\w+)\.(\w+)`")
 READ_ONLY = "if it is present in a request to server it will be ignored"
 INT32 = (-2147483648, 2147483647)
 # What the generator counts, per pack.
-STATS = ("types", "fields", "enums", "int32", "readOnly", "deprecated", "deprecatedValues", "references", "required", "recognized", "subtypes")
+STATS = ("types", "fields", "enums", "int32", "formats", "limits", "readOnly", "deprecated", "deprecatedValues", "references", "required", "recognized", "subtypes")
 # Names a deprecation's replacement may be introduced by ("use connectivity_preference instead").
 REPLACEMENT = re.compile(r"\b(?:[Uu]se|replaced (?:by|with)|in favou?r of|instead of it,? use|recommended to use)\s+(?:the\s+)?[`'\"]?(\w+)")
 FIELD_DEPRECATED = re.compile(r"\.\. deprecated::|\b(?:this|the) (?:field|property|attribute|parameter) (?:is|has been) deprecated\b|^Deprecated\b", re.I)
@@ -132,6 +151,48 @@ def read_model(text):
     return classes
 
 
+GO_STRUCT = re.compile(r"^type (\w+) struct \{\n(.*?)^\}", re.M | re.S)
+GO_FIELD = re.compile(r"^\t\w+ (\S+) `json:\"([^\",]+)", re.M)
+GO_STRING_TYPE = re.compile(r"^type (\w+) string$", re.M)
+GO_UNMARSHAL = re.compile(r"^func \(j \*(\w+)\) UnmarshalJSON\(b \[\]byte\) error \{\n(.*?)^\}", re.M | re.S)
+GO_ERROR = re.compile(r'fmt\.Errorf\("([^"]*)"(?:, "(\w+)", (\d+))?')
+GO_ENUM = re.compile(r"^var enumValues_(\w+) = \[\]interface\{\}\{\n(.*?)^\}", re.M | re.S)
+
+
+def read_go_schema(text):
+    """The per-type JSON schemas' facts in the Go file: struct → {JSON field → Go type}, limits
+    (struct, JSON field) → {maxLength: N, …}, and enums (struct, JSON field) → values.
+    go-jsonschema writes a schema's maxLength/maxItems as `len(plain.X) > N` and its minimum
+    counterparts as `< N`, each failing with "field %s length: must be <= %d"; a check of any
+    other form stops the generator rather than being lost."""
+    structs = {name: {json_name: go_type for go_type, json_name in GO_FIELD.findall(body)}
+               for name, body in GO_STRUCT.findall(text)}
+    strings = set(GO_STRING_TYPE.findall(text))
+    limits = {}
+    for name, body in GO_UNMARSHAL.findall(text):
+        for message, field, bound in GO_ERROR.findall(body):
+            if message == "invalid value (expected one of %#v): %#v":
+                continue  # an enum type's own check: read from its enumValues_ list
+            assert message in ("field %s length: must be <= %d", "field %s length: must be >= %d") and name in structs, (name, message)
+            go_type = structs[name][field].lstrip("*")
+            if go_type.startswith("[]"):
+                key = "maxItems" if "<=" in message else "minItems"
+            else:
+                assert go_type == "string" or go_type in strings, (name, field, go_type)
+                key = "maxLength" if "<=" in message else "minLength"
+            limits.setdefault((name, field), {})[key] = int(bound)
+    # An enum type is named for the struct and field that use it (Tier1FailoverMode); the
+    # field is found by the type it is declared with, not by that name.
+    enum_types = {name: re.findall(r'^\t"([^"]*)",$', body, re.M) for name, body in GO_ENUM.findall(text)}
+    enums = {}
+    for name, fields in structs.items():
+        for field, go_type in fields.items():
+            enum_type = go_type.lstrip("*").removeprefix("[]")
+            if enum_type in enum_types:
+                enums[(name, field)] = enum_types[enum_type]
+    return structs, limits, enums
+
+
 def subtypes_of(classes):
     """Base → its subtypes: the RESOURCE_TYPE_… values a class lists other than its own name."""
     result = {}
@@ -204,9 +265,10 @@ def is_path_field(field_name, spec, param_text):
     return field_name in PATH_LIST_FIELDS and spec["type"] == "array"
 
 
-def build_type(name, classes, bases, model_title, type_names, member_names, handwritten_fields, stats):
+def build_type(name, classes, bases, model_title, type_names, member_names, handwritten_fields, stats, limits=None):
     """The pack type for model class `name`: called `type_names[name]`, naming its members by
-    `member_names` (the hand-written type, where one wins)."""
+    `member_names` (the hand-written type, where one wins); `limits`: the Go schema's limits
+    by (class, field), for the Policy model."""
     c = classes[name]
     fields_out = {}
     required = []
@@ -236,6 +298,19 @@ def build_type(name, classes, bases, model_title, type_names, member_names, hand
         if target["type"] == "integer" and "format: int32" in param_text:
             target["minimum"], target["maximum"] = INT32
             stats["int32"] += 1
+        # Only a docstring that states one format, and one that maps exactly: "format: ip" in a
+        # docstring that also names another format is about something else.
+        formats = set(MODEL_FORMAT.findall(param_text))
+        if target["type"] == "string" and "enum" not in target and len(formats) == 1 and next(iter(formats)) in FORMATS:
+            target["format"] = FORMATS[formats.pop()]
+            stats["formats"] += 1
+        limit = (limits or {}).get((name, field_name))
+        if limit:
+            # A count limits the list (maxItems), a length the string: never a list's items.
+            assert all(k.endswith("Items") == (spec["type"] == "array") for k in limit), (name, field_name, limit)
+            spec.update(limit)
+            spec["limitSource"] = LIMIT_SOURCE
+            stats["limits"] += 1
         if READ_ONLY in param_text and field_name != "_revision":
             spec["readOnly"] = True
             stats["readOnly"] += 1
@@ -255,13 +330,11 @@ def build_type(name, classes, bases, model_title, type_names, member_names, hand
             required.append(field_name)
             stats["required"] += 1
         # Keys in the order the pack language documents them.
-        order = ["type", "enum", "minimum", "maximum", "readOnly", "deprecated", "deprecatedValues", "member", "items", "references"]
+        order = ["type", "enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "limitSource", "format", "readOnly", "deprecated", "deprecatedValues", "member", "items", "references"]
         fields_out[field_name] = {k: spec[k] for k in order if k in spec}
     own_name = type_names[name]
-    description = f"{model_title}: {name}"
-    if own_name != name and own_name.endswith(".model"):
-        description += f" (the hand-written {name} checks it; this is its complete field list, to include)"
-    out = {"name": own_name, "description": description}
+    # No description: the pack's `model` names the source of every field's findings.
+    out = {"name": own_name}
     # Only the type called by the model's name claims the resource_type.
     if "resource_type" in c["fields"] and own_name == name:
         out["recognize"] = {"resource_type": name}
@@ -285,6 +358,9 @@ def same_as_policy(classes, overlap, type_names, member_names, policy_types, man
     different, to a fixed point. `policy_types`: the Policy pack's types by class name."""
     def comparable(t):
         t = {k: v for k, v in t.items() if k not in ("name", "description", "recognize", "base")}
+        # The Go schema's limits are the Policy types' alone: compared without them.
+        t["fields"] = {n: {k: v for k, v in f.items() if "limitSource" not in f or k not in GO_LIMIT_KEYS}
+                       for n, f in t["fields"].items()}
         # Deprecations name their model: compared as if both named the Policy model.
         return re.sub(r'\.manager"', '"', json.dumps(t, sort_keys=True)).replace(title, MODELS[0][3])
     scratch = {k: 0 for k in STATS}
@@ -310,13 +386,56 @@ def handwritten():
             if recognized and recognized != "*":
                 names.add(recognized)
             if t["name"] == MANAGED_RESOURCE:
-                managed_fields = set(t["fields"])
+                managed_fields = t["fields"]
     assert managed_fields, f"{MANAGED_RESOURCE} is not in rules/*.json"
     return names, managed_fields
 
 
+def go_schema_report(go, classes, managed):
+    """What of the Go schema's limits and enums did not land on a Policy type, and where its
+    enums differ from the model's: lines for the summary. `managed`: nsx.ManagedResource's
+    fields (name → spec), which generated types include rather than repeat."""
+    structs, limits, enums = go
+    lines = []
+    unmatched_types = sorted(n for n in structs if n not in classes)
+    if unmatched_types:
+        lines.append(f"Go schema types the Policy model lacks ({len(unmatched_types)}, their limits unused): {', '.join(unmatched_types)}")
+    missing = sorted(f"{t}.{f}" for t, f in limits if t in classes and f not in classes[t]["fields"])
+    if missing:
+        lines.append(f"Go schema limits on fields the Policy model's type lacks: {', '.join(missing)}")
+    # The common fields a generated type takes from nsx.ManagedResource keep that type's limits.
+    common = {}
+    for (t, f), limit in sorted(limits.items()):
+        if t in classes and f in managed:
+            spec = managed[f]
+            ours = {k: spec[k] for k in ("minLength", "maxLength", "minItems", "maxItems") if k in spec}
+            if ours != limit:
+                common.setdefault(f"{f}: Go schema {limit}, {MANAGED_RESOURCE} {ours}", []).append(t)
+    for difference, owners in common.items():
+        lines.append(f"common field {difference} (in {', '.join(owners)})")
+    open_fields = []
+    for (t, f), values in sorted(enums.items()):
+        if f == "resource_type" or t not in classes or f not in classes[t]["fields"]:
+            continue
+        model = enum_values(classes[t]["params"].get(f, ""), t, classes)
+        if not model:
+            open_fields.append(f"{t}.{f}")
+        elif set(model) != set(values):
+            only_go = [v for v in values if v not in model]
+            only_model = [v for v in model if v not in values]
+            lines.append(f"enum {t}.{f}: the model's kept; only in the Go schema: {', '.join(only_go) or 'none'}; only in the model: {', '.join(only_model) or 'none'}")
+    if open_fields:
+        lines.append(f"Go schema enums where the model lists no values (left open): {', '.join(open_fields)}")
+    unmatched_enums = sorted(f"{t}.{f}" for t, f in enums if f != "resource_type" and (t not in classes or f not in classes[t]["fields"]))
+    if unmatched_enums:
+        lines.append(f"Go schema enums on no Policy field: {', '.join(unmatched_enums)}")
+    return lines
+
+
 def render():
-    claimed, managed_fields = handwritten()
+    claimed, managed_spec = handwritten()
+    managed_fields = set(managed_spec)
+    go = read_go_schema((ROOT / GO_SCHEMA).read_text(encoding="utf-8"))
     models = []
     for pack_name, wheel, module, title in MODELS:
         with zipfile.ZipFile(ROOT / wheel) as archive:
@@ -354,29 +473,36 @@ def render():
         for name in sorted(classes):
             if name in shared:
                 continue
-            types[name] = build_type(name, classes, bases, title, type_names, member_names, managed_fields, stats)
+            # The Go schema's limits are layered onto the Policy types only (a Manager type the
+            # Policy model declares alike is served by the Policy type, limits included).
+            types[name] = build_type(name, classes, bases, title, type_names, member_names, managed_fields, stats,
+                                     limits=go[1] if index == 0 else None)
             stats["types"] += 1
         if index == 0:
             policy_types = types
+            go_lines = go_schema_report(go, classes, managed_spec)
         claimed_here = sorted(n for n in classes if n in claimed)
         header = {
             "pack": f"generated/{pack_name}",
             "description": f"Every type of the {title} (vmware/vsphere-automation-sdk-python 4.2.0, model_client.py; MIT): "
-                           "fields, JSON types, enums, int32 ranges, required, read-only and deprecated fields, subtypes, references. "
+                           "fields, JSON types, enums, int32 ranges, IP address and CIDR formats, required, read-only and deprecated fields, subtypes, references. "
                            "Generated by scripts/generate-nsx-packs.py from reference/nsx/; do not edit. "
                            f"The hand-written packs check {', '.join(claimed_here) or 'none of its types'}: those are NAME.model here"
-                           + (", and types the Policy model declares alike are not repeated." if index > 0 else "."),
+                           + (", and types the Policy model declares alike are not repeated." if index > 0 else
+                              ". Length and count limits from NSX's per-type JSON schemas (np-guard/vmware-analyzer, "
+                              "Apache-2.0) name it as their limitSource."),
+            "model": {"name": title, "exact": False},
         }
         lines = [json.dumps(t, separators=(",", ":"), ensure_ascii=False) for t in sorted(types.values(), key=lambda t: t["name"])]
-        text = "{\n" + ",\n".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}" for k, v in header.items()) \
+        text = "{\n" + ",\n".join(f"{json.dumps(k)}:{json.dumps(v, separators=(',', ':'), ensure_ascii=False)}" for k, v in header.items()) \
             + ',\n"types":[\n' + ",\n".join(lines) + "\n]}\n"
         outputs[OUTPUT_DIR / f"{pack_name}.json"] = text
         report.append((pack_name, stats, claimed_here, len(overlap - shared), len(shared)))
-    return outputs, report
+    return outputs, report, go_lines
 
 
 if __name__ == "__main__":
-    outputs, report = render()
+    outputs, report, go_lines = render()
     if sys.argv[1:] == ["--check"]:
         stale = [p for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
         for path in stale:
@@ -389,3 +515,5 @@ if __name__ == "__main__":
         counts = ", ".join(f"{v} {k}" for k, v in stats.items())
         print(f"wrote rules/generated/{pack_name}.json: {counts}; {shared} the same as the Policy model's (not repeated), "
               f"{renamed} named NAME.manager; hand-written, generated as NAME.model: {', '.join(claimed) or 'none'}")
+    for line in go_lines:
+        print(line)

@@ -139,4 +139,23 @@ struct GeneratedPackTests {
         let without = Linter(ruleSet: try RuleSet(packs: RuleSet.builtInPacks(), models: nil), options: options).lint(file: "infra.json", bytes: Array(Self.hierarchicalBody.utf8))
         #expect(without.uncheckedTypes.keys.sorted() == ["Condition", "Domain", "Group", "Infra", "L4PortSetServiceEntry", "Segment", "Service", "Tier0", "Tier1"])
     }
+
+    /// A limit the Python bindings lose and NSX's per-type JSON schema states: an
+    /// L4PortSetServiceEntry has at most 15 destination_ports (the Go types of
+    /// np-guard/vmware-analyzer: `if len(plain.DestinationPorts) > 15`). The finding names that
+    /// source, not the model, and points at the list (its `[`).
+    @Test("a count limit from NSX's per-type JSON schema is applied and cited")
+    func goSchemaLimitIsAppliedAndCited() throws {
+        let ruleSet = try RuleSet(packs: RuleSet.builtInPacks() + Self.generatedPacks())
+        let ports = (1...16).map { "\"\(8000 + $0)\"" }.joined(separator: ", ")
+        let body = """
+            {"resource_type": "Service", "id": "svc", "service_entries": [
+             {"resource_type": "L4PortSetServiceEntry", "id": "e", "l4_protocol": "TCP", "destination_ports": [\(ports)]}]}
+            """
+        let report = Linter(ruleSet: ruleSet, options: LintOptions(mode: .authored)).lint(file: "service.json", bytes: Array(body.utf8))
+        #expect(report.findings.map { "\($0.ruleID) \($0.pointer) \($0.start.line):\($0.start.column)" } == [
+            "schema/items /service_entries/0/destination_ports 2:99",
+        ])
+        #expect(report.findings.first?.message == "'destination_ports' has 16 items; at most 15 are allowed (NSX per-type JSON schema, as carried by np-guard/vmware-analyzer (https://github.com/np-guard/vmware-analyzer, pkg/configuration/generated/nsx_sdk.go))")
+    }
 }
