@@ -41,8 +41,11 @@ struct SchemaChecker {
                         // version than the model's.
                         context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name) in the \(model.name); it may be one of another NSX version", key: key, value: value, atMost: .warning)
                     } else {
+                        // Off by a letter or two from a field the model lists: a typo, which
+                        // NSX rejects ("property X is unrecognized").
                         let source = type.model.map { " (\($0.name))" } ?? ""
-                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)\(source)", key: key, value: value)
+                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)\(source)", key: key, value: value,
+                                       atLeast: type.model != nil && near != nil ? .error : nil)
                     }
                 }
                 continue
@@ -55,7 +58,7 @@ struct SchemaChecker {
             if field.readOnly {
                 if context.mode == .authored {
                     context.report("schema/readonly-field",
-                                   "'\(name)' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)\(cite(field))",
+                                   "'\(name)' is read-only\(cite(field)): the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
                                    key: key, value: value)
                     context.attachFix(TextEdit.removingMember(key: key, value: value, in: context.doc), "remove '\(name)'")
                 } else {

@@ -77,6 +77,7 @@ struct Discovery {
         // serves both; a pass of its own cost a twelfth of a run).
         // (Overwritten in place: emptying them for each object cost more than filling them.)
         var keys: [Int] = [], signatures: [UInt64] = [], keyCount = 0
+        var modelTypes = RecentModelTypes()
         for node in nodes where doc.kind(node) == .object {
             keyCount = 0
             var resourceType: Int?
@@ -106,7 +107,7 @@ struct Discovery {
             }
             JSONChecks.duplicateKeys(keys[..<keyCount], signatures[..<keyCount], &context)
             if let resourceType {
-                discoverNSX(node, resourceType: resourceType, &context, &result)
+                discoverNSX(node, resourceType: resourceType, &modelTypes, &context, &result)
             } else if let body, let meta, let href = doc.member(meta, "href"), doc.kind(href) == .string {
                 discoverSPS(wrapper: node, body: body, href: href, doc, &result)
             } else if body == nil, let meta, let key, doc.kind(key) == .string, let href = doc.member(meta, "href"), doc.kind(href) == .string {
@@ -155,7 +156,7 @@ struct Discovery {
         return taken
     }
 
-    func discoverNSX(_ node: Int, resourceType: Int, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
+    func discoverNSX(_ node: Int, resourceType: Int, _ modelTypes: inout RecentModelTypes, _ context: inout CheckContext, _ result: inout DiscoveryResult) {
         let doc = context.doc
         if doc.rawStringHasPrefix(resourceType, "Child") {
             let name = doc.string(resourceType)
@@ -173,9 +174,12 @@ struct Discovery {
         }
         let isFallback = match.map { ruleSet.recognizers[$0].resourceType == "*" } ?? false
         // A type no pack claims is checked as the vendor model has it.
-        if match == nil || isFallback, let modelType = ruleSet.modelType(for: resourceType, in: doc) {
-            result.resources.append(Resource(node: node, typeName: doc.string(resourceType), type: modelType))
-            return
+        if match == nil || isFallback {
+            let name = doc.string(resourceType)
+            if let modelType = modelTypes.type(named: name, resourceType, doc, ruleSet) {
+                result.resources.append(Resource(node: node, typeName: name, type: modelType))
+                return
+            }
         }
         // An NSX type neither a pack nor the model knows still gets the common NSX fields (the
         // `*` type), but the summary lists it as a type without rules of its own.
@@ -240,5 +244,20 @@ struct Discovery {
             && (r.hasAny.isEmpty || r.hasAny.contains { doc.member(node, $0) != nil })
             && !r.hasNone.contains { doc.member(node, $0) != nil }
             && !(r.unless.map { CheckContext(doc: doc, mode: .authored, ruleSet: ruleSet).holds($0, on: node) } ?? false)
+    }
+}
+
+/// The model types of the last few `resource_type` names met: an export names a handful of
+/// types a hundred thousand times, and finding one among the model's thousands is a search.
+struct RecentModelTypes {
+    var names: [String] = [], types: [TypeSpec?] = []
+    var last = -1
+
+    mutating func type(named name: String, _ node: Int, _ doc: JSONDocument, _ ruleSet: RuleSet) -> TypeSpec? {
+        if last >= 0 && names[last] == name { return types[last] }
+        if let i = names.firstIndex(of: name) { last = i; return types[i] }
+        let type = ruleSet.modelType(for: node, in: doc)
+        if names.count < 16 { names.append(name); types.append(type); last = names.count - 1 }
+        return type
     }
 }

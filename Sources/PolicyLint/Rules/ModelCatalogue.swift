@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// The packs generated from a vendor's model (`rules/generated/`, or the OpenAPI document of
@@ -9,51 +12,72 @@ public final class ModelLines: Sendable {
     struct Pack: Sendable {
         let file: String
         let model: ModelSource?
-        let bytes: [UInt8]
+        /// The pack's text, read in place (a built-in pack's is in the binary).
+        let text: String
+        /// Where each type's line starts, in the order of their names.
+        let lineStarts: [Int32]
     }
     let packs: [Pack]
-    /// Every type's name, and its pack and line (a byte range of the pack's text).
-    let names: [String]
-    let lines: [(pack: Int, range: Range<Int>)]
-    let table: NameTable
+    /// The index of each pack's first type among all types.
+    private let firstIndex: [Int]
+    /// How many types the packs hold.
+    let count: Int
 
     /// `packs`: the texts of model packs, in order of precedence (a name the first declares is
-    /// not taken from a later one).
+    /// found there, not in a later one).
     init(packs texts: [(name: String, text: String)]) throws {
-        var packs: [Pack] = [], names: [String] = [], lines: [(pack: Int, range: Range<Int>)] = [], seen: Set<String> = []
+        var packs: [Pack] = [], firstIndex: [Int] = [], count = 0
         for (file, text) in texts {
-            let bytes = Array(text.utf8)
+            var text = text
+            // Indexed where the text lies, with memchr, and no name made a String: copying the
+            // built-in models' 1.6 MB, and hashing their 3,241 names into a table, was a quarter
+            // of a small file's run.
+            let (headerEnd, starts, sorted) = try text.withUTF8 { utf8 -> (Int, [Int32], Bool) in
+                guard let base = utf8.baseAddress, utf8.count < Int(Int32.max) else { throw ConfigurationError(file: file, message: "not a model pack") }
+                let marker = Array("\n\"types\":[\n".utf8), opening = Array("{\"name\":\"".utf8)
+                // The header's few lines, to the line that opens the types.
+                var headerEnd = 0
+                while true {
+                    guard let newline = memchr(base + headerEnd, 0x0A, utf8.count - headerEnd) else {
+                        throw ConfigurationError(file: file, message: "a model pack keeps its types in a list \"types\":[ on a line of its own, one type per line")
+                    }
+                    headerEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    if headerEnd + marker.count <= utf8.count, memcmp(base + headerEnd, marker, marker.count) == 0 { break }
+                    headerEnd += 1
+                }
+                var starts: [Int32] = [], sorted = true
+                var lineStart = headerEnd + marker.count, previous: Range<Int>?
+                while lineStart + opening.count < utf8.count, memcmp(base + lineStart, opening, opening.count) == 0 {
+                    starts.append(Int32(lineStart))
+                    let lineEnd = memchr(base + lineStart, 0x0A, utf8.count - lineStart).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? utf8.count
+                    // Names are found by binary search: each must sort after the one before.
+                    let nameStart = lineStart + opening.count
+                    let nameEnd = memchr(base + nameStart, 0x22, max(0, lineEnd - nameStart)).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? lineEnd
+                    if let p = previous {
+                        let c = memcmp(base + p.lowerBound, base + nameStart, min(p.count, nameEnd - nameStart))
+                        if c > 0 || (c == 0 && p.count >= nameEnd - nameStart) { sorted = false }
+                    }
+                    previous = nameStart..<nameEnd
+                    lineStart = lineEnd + 1
+                }
+                return (headerEnd, starts, sorted)
+            }
             // The header is everything before the types: read as a pack of no types.
-            let marker = Array("\n\"types\":[\n".utf8)
-            guard let start = Self.find(marker, in: bytes, from: 0) else {
-                throw ConfigurationError(file: file, message: "a model pack keeps its types in a list \"types\":[ on a line of its own, one type per line")
+            let header = try RulePackLoader.load(file: file, bytes: Array(text.utf8.prefix(headerEnd)) + Array("\n\"types\":[]}".utf8))
+            var pack = Pack(file: file, model: header.model, text: text, lineStarts: starts)
+            // A pack written unsorted (or with a name twice) is sorted here.
+            if !sorted {
+                let names = (0..<starts.count).map { Self.name(in: pack, $0) }
+                let order = names.indices.sorted { names[$0].utf8.lexicographicallyPrecedes(names[$1].utf8) }
+                pack = Pack(file: file, model: header.model, text: text, lineStarts: order.map { starts[$0] })
             }
-            let header = try RulePackLoader.load(file: file, bytes: Array(bytes[..<start]) + Array("\n\"types\":[]}".utf8))
-            let p = packs.count
-            packs.append(Pack(file: file, model: header.model, bytes: bytes))
-            var lineStart = start + marker.count
-            let opening = Array("{\"name\":\"".utf8)
-            while lineStart < bytes.count, bytes[lineStart...].starts(with: opening) {
-                let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-                let nameStart = lineStart + opening.count
-                guard let nameEnd = bytes[nameStart..<lineEnd].firstIndex(of: UInt8(ascii: "\"")) else {
-                    throw ConfigurationError(file: file, message: "a type's line does not close its name")
-                }
-                let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
-                if seen.insert(name).inserted {
-                    names.append(name)
-                    // Without the comma that separates it from the next type.
-                    var end = lineEnd
-                    while end > lineStart, bytes[end - 1] == UInt8(ascii: ",") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    lines.append((p, lineStart..<end))
-                }
-                lineStart = lineEnd + 1
-            }
+            firstIndex.append(count)
+            count += starts.count
+            packs.append(pack)
         }
         self.packs = packs
-        self.names = names
-        self.lines = lines
-        table = NameTable(names)
+        self.firstIndex = firstIndex
+        self.count = count
     }
 
     /// The models built into the binary (`rules/generated/*.json`); the tests check that they
@@ -64,24 +88,81 @@ public final class ModelLines: Sendable {
     /// did, the Policy API's would be the ones policy paths hold.
     static func precedence(_ name: String) -> Int { name.contains("policy") ? 0 : 1 }
 
-    func contains(_ name: String) -> Bool { table.index(of: name) != nil }
+    /// The name on a type's line: from `{"name":"` to the next quote (names have no escapes).
+    private static func nameBytes<R>(in pack: Pack, _ line: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var text = pack.text
+        return text.withUTF8 { utf8 in
+            let start = Int(pack.lineStarts[line]) + 9
+            var end = start
+            while end < utf8.count, utf8[end] != UInt8(ascii: "\"") { end += 1 }
+            return body(UnsafeBufferPointer(rebasing: utf8[start..<end]))
+        }
+    }
+
+    private static func name(in pack: Pack, _ line: Int) -> String {
+        nameBytes(in: pack, line) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Every type's name, in index order (for "did you mean" and the tests).
+    var names: [String] {
+        packs.flatMap { pack in (0..<pack.lineStarts.count).map { Self.name(in: pack, $0) } }
+    }
+
+    func name(at index: Int) -> String {
+        let p = firstIndex.lastIndex { $0 <= index }!
+        return Self.name(in: packs[p], index - firstIndex[p])
+    }
+
+    /// The index of the type with this name, by binary search in each pack in turn.
+    func index(ofName key: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (p, pack) in packs.enumerated() {
+            var low = 0, high = pack.lineStarts.count
+            while low < high {
+                let middle = (low + high) / 2
+                let order = Self.nameBytes(in: pack, middle) { name -> Int in
+                    let common = min(name.count, key.count)
+                    let c = common == 0 ? 0 : Int(memcmp(name.baseAddress!, key.baseAddress!, common))
+                    return c != 0 ? c : name.count - key.count
+                }
+                if order == 0 { return firstIndex[p] + middle }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+        }
+        return nil
+    }
+
+    func index(of name: String) -> Int? {
+        var name = name
+        return name.withUTF8 { index(ofName: $0) }
+    }
+
+    /// The index of the type a string node names.
+    func index(of node: Int, in doc: JSONDocument) -> Int? {
+        let n = doc.nodes[node]
+        guard n.kind == .string else { return nil }
+        if n.flags & JSONNode.hasEscapes != 0 { return index(of: doc.string(node)) }
+        return doc.bytes.withUnsafeBufferPointer { all in
+            index(ofName: UnsafeBufferPointer(rebasing: all[Int(n.start) + 1..<Int(n.end) - 1]))
+        }
+    }
+
+    func contains(_ name: String) -> Bool { index(of: name) != nil }
 
     /// Parses one type from its line.
     func parse(_ index: Int) throws -> TypeSpec {
-        let (p, range) = lines[index]
+        let p = firstIndex.lastIndex { $0 <= index }!
         let pack = packs[p]
-        let reader = try StrictReader(file: pack.file, bytes: Array(pack.bytes[range]))
-        return try RulePackLoader.typeSpec(reader.doc.root!, reader, pack: pack.file, model: pack.model)
-    }
-
-    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
-        guard needle.count <= bytes.count else { return nil }
-        var i = from
-        while i + needle.count <= bytes.count {
-            if bytes[i] == needle[0], bytes[i..<i + needle.count].elementsEqual(needle) { return i }
-            i += 1
+        var text = pack.text
+        let bytes = text.withUTF8 { utf8 -> [UInt8] in
+            let start = Int(pack.lineStarts[index - firstIndex[p]])
+            var end = start
+            while end < utf8.count, utf8[end] != 0x0A { end += 1 }
+            // Without the comma that separates it from the next type.
+            while end > start, utf8[end - 1] == UInt8(ascii: ",") || utf8[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            return Array(utf8[start..<end])
         }
-        return nil
+        let reader = try StrictReader(file: pack.file, bytes: bytes)
+        return try RulePackLoader.typeSpec(reader.doc.root!, reader, pack: pack.file, model: pack.model)
     }
 }
 
@@ -114,27 +195,28 @@ final class ModelCatalogue: Sendable {
         self.lines = lines
         self.resolved = resolved
         self.collections = collections
-        slots = lines.names.map { _ in Slot() }
+        slots = (0..<lines.count).map { _ in Slot() }
+        for (name, type) in resolved {
+            if let index = lines.index(of: name) { _ = slots[index].type.storeIfNil(TypeBox(type)) }
+        }
     }
 
     /// The type of this name, from the rule set or the model; nil when neither has it.
     func type(named name: String) -> TypeSpec? {
         if let type = resolved[name] { return type }
-        return lines.table.index(of: name).flatMap { type(at: $0) }
+        return lines.index(of: name).flatMap { type(at: $0) }
     }
 
     /// The model type an NSX object's `resource_type` (a string node) names.
     func type(for resourceType: Int, in doc: JSONDocument) -> TypeSpec? {
-        guard let index = lines.table.index(of: resourceType, in: doc) else { return nil }
-        if let type = resolved[lines.names[index]] { return type }
-        return type(at: index)
+        lines.index(of: resourceType, in: doc).flatMap { type(at: $0) }
     }
 
     /// The bundle profile of a model type the rule set does not hold (a type's profile needs
     /// its member types, so it is made apart from the type: loading a type loads no other
     /// type than those it includes).
     func profile(named name: String) -> BundleSchema.Profile? {
-        guard resolved[name] == nil, let index = lines.table.index(of: name) else { return nil }
+        guard resolved[name] == nil, let index = lines.index(of: name) else { return nil }
         if let done = slots[index].profile.load() { return done.profile }
         let profile = type(at: index).flatMap { BundleSchema.Profile.of($0, collections: collections, memberType: type(named:)) }
         return slots[index].profile.storeIfNil(ProfileBox(profile)).profile
@@ -151,7 +233,7 @@ final class ModelCatalogue: Sendable {
         var type = try? lines.parse(index)
         if var found = type {
             for name in found.include {
-                if let base = resolved[name] ?? lines.table.index(of: name).flatMap({ self.type(at: $0, depth: depth + 1) }) {
+                if let base = resolved[name] ?? lines.index(of: name).flatMap({ self.type(at: $0, depth: depth + 1) }) {
                     found.merge(included: base)
                 }
             }

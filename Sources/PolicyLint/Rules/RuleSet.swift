@@ -284,7 +284,7 @@ public struct RuleSet: Sendable {
     /// A type of the model that a pack's type includes (`SecurityPolicy.model`): parsed now,
     /// and resolved like the packs' own types.
     private func modelType(_ name: String) throws -> TypeSpec? {
-        guard let models, let index = models.table.index(of: name) else { return nil }
+        guard let models, let index = models.index(of: name) else { return nil }
         return try models.parse(index)
     }
 
