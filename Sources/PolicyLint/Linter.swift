@@ -295,6 +295,7 @@ public struct Linter: Sendable {
                 level = configured
             } else {
                 level = ruleSet.rules[issue.rule]?.level ?? .error
+                if let floor = issue.atLeast { level = max(level, floor) }
             }
             if let override = issue.level { level = override }
             if let ceiling = issue.atMost { level = min(level, ceiling) }

@@ -13,6 +13,9 @@ struct Issue {
     /// A level the finding stays at or below whatever the rule's level (a field another version
     /// of a vendor's model may have is at most a warning).
     var atMost: Level? = nil
+    /// A level the finding is raised to unless the configuration sets the rule's level: a field
+    /// the appliance's own model (`--nsx-spec`) lacks is an error, though the rule is a warning.
+    var atLeast: Level? = nil
     /// A safe, mechanical repair (`policylint fix`, SARIF `fixes`).
     var fix: Fix? = nil
     /// An earlier place the message names (the first of a repeated key), as a byte offset: its
@@ -65,8 +68,8 @@ struct CheckContext {
     }
 
     /// A finding about a member as a whole: the pointer names the value, the range the key.
-    mutating func report(_ rule: String, _ message: String, key: Int, value: Int, atMost: Level? = nil) {
-        issues.append(Issue(rule: rule, message: message, anchor: value, range: doc.range(key), atMost: atMost))
+    mutating func report(_ rule: String, _ message: String, key: Int, value: Int, atMost: Level? = nil, atLeast: Level? = nil) {
+        issues.append(Issue(rule: rule, message: message, anchor: value, range: doc.range(key), atMost: atMost, atLeast: atLeast))
     }
 
     /// Gives the last reported issue a safe fix.

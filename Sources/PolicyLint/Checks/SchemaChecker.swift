@@ -42,7 +42,10 @@ struct SchemaChecker {
                         context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name) in the \(model.name); it may be one of another NSX version", key: key, value: value, atMost: .warning)
                     } else {
                         let source = type.model.map { " (\($0.name))" } ?? ""
-                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)\(source)", key: key, value: value)
+                        // The appliance's own model (--nsx-spec) lists every field of its
+                        // version: another is a mistake, not a field of a newer version.
+                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)\(source)", key: key, value: value,
+                                       atLeast: type.model?.exact == true ? .error : nil)
                     }
                 }
                 continue
