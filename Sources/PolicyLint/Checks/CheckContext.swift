@@ -13,8 +13,9 @@ struct Issue {
     /// A level the finding stays at or below whatever the rule's level (a field another version
     /// of a vendor's model may have is at most a warning).
     var atMost: Level? = nil
-    /// A level the finding is raised to unless the configuration sets the rule's level (a
-    /// near miss of a field the vendor's model lists is a typo, not a newer version).
+    /// A level the finding is raised to unless the configuration sets the rule's level: a near
+    /// miss of a field a vendor's model lists is a typo, and a field the appliance's own model
+    /// (`--nsx-spec`) lacks is a mistake, though the rule is a warning.
     var atLeast: Level? = nil
     /// A safe, mechanical repair (`policylint fix`, SARIF `fixes`).
     var fix: Fix? = nil
