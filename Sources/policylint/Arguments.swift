@@ -25,6 +25,9 @@ struct Arguments: Sendable {
     var mode: DocumentMode?
     var kind: String?
     var ruleDirectories: [String] = []
+    /// `--nsx-spec FILE`: the OpenAPI document of the user's NSX Manager, checked against
+    /// instead of the built-in NSX 4.2 model.
+    var nsxSpec: String?
     var failOn: FailLevel = .error
     var tlsProfile: TLSProfile = .intermediate
     var strictReferences = false
@@ -53,7 +56,7 @@ struct Arguments: Sendable {
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
-                               "--config", "--baseline", "--write-baseline", "--context", "--sarif-max-results"]
+                               "--config", "--baseline", "--write-baseline", "--context", "--sarif-max-results", "--nsx-spec"]
     static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
     static func parse(_ words: [String]) throws(UsageError) -> Arguments {
@@ -117,6 +120,7 @@ struct Arguments: Sendable {
                 }
             case "--kind": a.kind = value
             case "--rules": a.ruleDirectories.append(value)
+            case "--nsx-spec": a.nsxSpec = value
             case "--fail-on": a.failOn = try choice(FailLevel.self)
             case "--stdin-filename": a.stdinFilename = value
             case "--tls-profile": a.tlsProfile = try choice(TLSProfile.self)
@@ -207,6 +211,9 @@ struct Arguments: Sendable {
           --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
           --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
           --rules DIR                        load extra rule packs from DIR (repeatable)
+          --nsx-spec FILE                    check NSX objects against the OpenAPI document your NSX Manager
+                                             serves (GET /api/v1/spec/openapi/nsx_policy_api.json) instead
+                                             of the built-in NSX 4.2 model
           --strict-refs                      references into collections absent from the run become notes
           --stdin-filename NAME              the name to report for -
           --context PATH                     read PATH (a file or directory, repeatable) for references and

@@ -104,8 +104,9 @@ struct FixCommand {
     }
 }
 
-/// The built-in rule packs and those in each `--rules DIR` (its `*.json` files, by name).
-func loadRuleSet(directories: [String]) throws(CommandError) -> RuleSet {
+/// The built-in rule packs and those in each `--rules DIR` (its `*.json` files, by name), and
+/// the NSX model: the built-in one, or the one `--nsx-spec FILE` describes.
+func loadRuleSet(directories: [String], nsxSpec: String? = nil) throws(CommandError) -> RuleSet {
     do {
         var packs = try RuleSet.builtInPacks()
         for directory in directories {
@@ -120,7 +121,14 @@ func loadRuleSet(directories: [String]) throws(CommandError) -> RuleSet {
                 packs.append(try RulePackLoader.load(file: path, bytes: bytes))
             }
         }
-        return try RuleSet(packs: packs)
+        guard let nsxSpec else { return try RuleSet(packs: packs) }
+        let bytes: [UInt8]
+        do { bytes = try readFile(nsxSpec) } catch { throw CommandError("cannot read the NSX specification \(nsxSpec): \(error.reason)") }
+        do {
+            return try RuleSet(packs: packs, models: ModelLines.nsxSpecification(bytes, file: nsxSpec, packs: packs))
+        } catch let error as ConfigurationError {
+            throw CommandError("unusable NSX specification: \(error.description)")
+        }
     } catch let error as CommandError {
         throw error
     } catch let error as ConfigurationError {

@@ -31,7 +31,7 @@ struct PolicyLintCommand {
         if arguments.showHelp { return HelpCommand(version: false).run() }
         if arguments.showVersion { return HelpCommand(version: true).run() }
 
-        let ruleSet = try loadRuleSet(directories: arguments.ruleDirectories)
+        let ruleSet = try loadRuleSet(directories: arguments.ruleDirectories, nsxSpec: arguments.nsxSpec)
         switch arguments.command {
         case .rules: return RulesCommand(arguments: arguments, ruleSet: ruleSet).run()
         // The parser makes sure explain has its rule id.

@@ -133,8 +133,8 @@ struct NSXSpecImportTests {
             "error schema/unknown-field /bgp_flavour 3:2 'bgp_flavour' is not a field of Tier1 (\(model))",
             "error schema/range /arp_limit 3:36 'arp_limit' is 3000000000; it must be between -2,147,483,648 and 2,147,483,647 (\(model): Tier1.arp_limit)",
             "error schema/length /notes 3:57 'notes' is 21 characters long; it must be at most 20 characters (\(model): Tier1.notes)",
-            "warning schema/readonly-field /realization_id 3:82 'realization_id' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision) (\(model): Tier1.realization_id)",
-            "warning schema/readonly-field /federation_config/global_overlay_id 4:24 'global_overlay_id' is read-only: the server sets it, and a PUT or PATCH body should not carry it (keep only _revision) (\(model): FederationGatewayConfig.global_overlay_id)",
+            "warning schema/readonly-field /realization_id 3:82 'realization_id' is read-only (\(model): Tier1.realization_id): the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
+            "warning schema/readonly-field /federation_config/global_overlay_id 4:24 'global_overlay_id' is read-only (\(model): FederationGatewayConfig.global_overlay_id): the server sets it, and a PUT or PATCH body should not carry it (keep only _revision)",
             "error schema/unknown-field /federation_config/transit_segment 4:48 'transit_segment' is not a field of FederationGatewayConfig; did you mean 'transit_segment_id'? (\(model))",
         ])
     }
@@ -244,5 +244,32 @@ struct NSXSpecImportTests {
         // Only the first levels are read: a chain of five hundred bases gives its first 64.
         let c0 = try #require(text.split(separator: "\n").first { $0.hasPrefix(#"{"name":"C0","#) })
         #expect(c0.contains(#""f0":"#) && c0.contains(#""f10":"#) && !c0.contains(#""end":"#))
+    }
+
+    // MARK: The command line
+
+    @Test("policylint --nsx-spec FILE checks against the appliance's spec, and a spec that cannot be used is exit 2")
+    func commandLine() throws {
+        let folder = try TemporaryFolder([
+            "t1.json": #"{"resource_type": "Tier1", "id": "t", "failover_mode": "PREEMPTIVE_WITH_GRACE", "ha_mode": "HOT_STANDBY"}"#,
+            "broken-spec.json": #"{"swagger": "2.0", "info": {"version": "1"}}"#,
+        ])
+        defer { folder.remove() }
+        let spec = Golden.root.appendingPathComponent("testdata/nsx-spec/swagger2.json").path
+        let exact = try CLI.run(["--nsx-spec", spec, "--format", "github", "t1.json"], in: folder.url)
+        #expect(exact.status == 1)
+        // The spec's newer enum value passes; a value it does not list is an error naming it.
+        #expect(exact.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("::") } == [
+            "::error file=t1.json,line=1,col=92,endLine=1,endColumn=105,title=schema/enum::'ha_mode' is \"HOT_STANDBY\", which is not allowed (allowed: ACTIVE_STANDBY, ACTIVE_ACTIVE) (NSX API specification swagger2.json, version 9.1.0.0.0: Tier1.ha_mode)",
+        ], "\(exact.stdout)")
+        // The built-in 4.2 model does not know the newer value: a warning, as another version may have it.
+        let builtIn = try CLI.run(["--format", "github", "t1.json"], in: folder.url)
+        #expect(builtIn.stdout.contains("::warning file=t1.json,line=1,col=56,endLine=1,endColumn=79,title=schema/enum::'failover_mode' is \"PREEMPTIVE_WITH_GRACE\", which is not among the values of the VMware NSX Policy API 4.2 model: Tier1.failover_mode"), "\(builtIn.stdout)")
+        let missing = try CLI.run(["--nsx-spec", "absent.json", "t1.json"], in: folder.url)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read the NSX specification absent.json"), "\(missing.stderr)")
+        let broken = try CLI.run(["--nsx-spec", "broken-spec.json", "t1.json"], in: folder.url)
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix("policylint: unusable NSX specification: broken-spec.json"), "\(broken.stderr)")
     }
 }

@@ -84,6 +84,14 @@ public final class ModelLines: Sendable {
     /// load, and every type in them.
     public static let builtIn: ModelLines? = try? ModelLines(packs: embeddedModelPacks.sorted { precedence($0.name) < precedence($1.name) })
 
+    /// The model an NSX Manager's own OpenAPI document describes (`--nsx-spec`): its types are
+    /// checked exactly, as that appliance's version has them; the built-in model's types stand
+    /// in for those the document lacks. `packs`: the rule packs whose types are hand-written.
+    public static func nsxSpecification(_ bytes: [UInt8], file: String, packs: [RulePack]) throws -> ModelLines {
+        let spec = try NSXSpecImport.pack(fromSpec: bytes, file: file, handWritten: packs)
+        return try ModelLines(packs: [(file, spec)] + embeddedModelPacks.sorted { precedence($0.name) < precedence($1.name) })
+    }
+
     /// The Policy API's types first: the Manager API model repeats none of them, but if it
     /// did, the Policy API's would be the ones policy paths hold.
     static func precedence(_ name: String) -> Int { name.contains("policy") ? 0 : 1 }
