@@ -206,8 +206,16 @@ def subtypes_of(classes):
 def enum_values(param_text, owner, classes):
     values = []
     for class_name, constant in POSSIBLE_VALUE.findall(param_text):
-        value = classes.get(class_name, {}).get("constants", {}).get(constant)
-        if value is not None and value not in values:
+        constants = classes.get(class_name, {}).get("constants", {})
+        value = constants.get(constant)
+        # The SDK's docstrings sometimes name a constant with a doubled underscore that the
+        # class spells with one (IPSecVpnIkeProfile.ENCRYPTION_ALGORITHMS__128 for
+        # ENCRYPTION_ALGORITHMS_128 = "AES_128"): dropping such a value made a valid one unknown.
+        if value is None:
+            value = constants.get(re.sub(r"_{2,}", "_", constant))
+        if value is None:
+            raise SystemExit(f"{class_name}.{constant}: an enum value the docstring lists and the class lacks")
+        if value not in values:
             values.append(value)
     return values
 

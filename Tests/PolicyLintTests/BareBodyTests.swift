@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PolicyLint
 
@@ -50,5 +51,50 @@ struct BareBodyTests {
         let body = #"{"category": "Application", "rules": [{"action": "ALLOW", "sequence_number": 5}, {"resource_type": "Rule", "action": "DROP", "sequence_number": 5}]}"#
         let report = Linter(ruleSet: builtInRules).lint(file: "p.json", bytes: Array(body.utf8))
         #expect(report.findings.map { "\($0.start.column) \($0.ruleID)" } == ["145 dup/sequence-number"])
+    }
+
+    /// Each bare body rules/nsx-bodies.json recognises by its fields fits one type of the NSX
+    /// Policy model clearly: any other type with all of `hasAll`, one of `hasAny` and none of
+    /// `hasNone` has no field the assumed type lacks, so checking the body as the assumed type
+    /// never calls one of its fields unknown (a VPC NAT rule is a NAT rule with fewer fields).
+    @Test func eachBareBodyShapeFitsOneModelTypeClearly() throws {
+        let models = try GeneratedPackTests.generatedPacks().filter { $0.name.hasSuffix("nsx-policy") }.flatMap(\.types)
+        let bodies = try RuleSet.builtInPacks().filter { $0.name == "nsx-bodies" }.flatMap(\.types)
+        #expect(bodies.count == 10)
+        for type in bodies {
+            let r = try #require(type.recognize), assumed = try #require(type.assumes)
+            let assumedFields = Set(try #require(models.first { $0.name == assumed }).fieldOrder)
+            let fitting = models.filter { model in
+                let fields = Set(model.fieldOrder)
+                return r.hasAll.allSatisfy(fields.contains) && (r.hasAny.isEmpty || r.hasAny.contains(where: fields.contains))
+                    && !r.hasNone.contains(where: fields.contains)
+            }
+            #expect(fitting.contains { $0.name == assumed }, "\(type.name)")
+            let wider = fitting.filter { !Set($0.fieldOrder).isSubset(of: assumedFields) }.map(\.name)
+            #expect(wider.isEmpty, "\(type.name) also fits \(wider)")
+        }
+    }
+
+    /// A bare body of each family is checked as its type, with its planted mistake found where it is.
+    @Test(arguments: [
+        (#"{"display_name": "web", "expression": [{"resource_type": "Condition", "key": "Tag", "member_type": "VirtualMachine", "operator": "EQUALZ", "value": "web"}]}"#,
+         "Group", "schema/enum /expression/0/operator"),
+        (#"{"display_name": "https-8443", "service_entries": [{"resource_type": "L4PortSetServiceEntry", "id": "e", "l4_protocol": "TCP", "destination_portz": ["8443"]}]}"#,
+         "Service", "schema/unknown-field /service_entries/0/destination_portz"),
+        (#"{"subnets": [{"gateway_address": "10.0.0.1/24"}], "connectivity_path": "/infra/tier-1s/t1", "admin_statee": "UP"}"#,
+         "Segment", "schema/unknown-field /admin_statee"),
+        (#"{"ha_mode": "ACTIVE_STANDBYY", "transit_subnets": ["100.64.0.0/16"]}"#, "Tier0", "schema/enum /ha_mode"),
+        (#"{"tier0_path": "/infra/tier-0s/t0", "route_advertisement_types": ["TIER1_CONECTED"]}"#, "Tier1", "schema/enum /route_advertisement_types/0"),
+        (#"{"action": "DNATT", "translated_network": "10.0.0.5", "destination_network": "203.0.113.5"}"#, "PolicyNatRule", "schema/enum /action"),
+        (#"{"ike_version": "IKE_V3", "encryption_algorithms": ["AES_128", "AES_GCM_256"]}"#, "IPSecVpnIkeProfile", "schema/enum /ike_version"),
+        (#"{"enable_perfect_forward_secrecy": "yes", "df_policy": "COPY"}"#, "IPSecVpnTunnelProfile", "schema/type /enable_perfect_forward_secrecy"),
+        (#"{"application_profile_path": "/infra/lb-app-profiles/default-http-lb-app-profile", "ip_address": "10.0.0.10", "ports": ["80"], "enabledd": true}"#,
+         "LBVirtualServer", "schema/unknown-field /enabledd"),
+        (#"{"members": [{"ip_address": "10.0.0.11", "port": "80"}], "algorithm": "ROUND_ROBINN"}"#, "LBPool", "schema/enum /algorithm"),
+    ])
+    func aBareBodyOfEachFamilyIsCheckedAsItsType(_ body: String, _ type: String, _ finding: String) {
+        let report = Linter(ruleSet: builtInRules, options: LintOptions(mode: .authored)).lint(file: "body.json", bytes: Array(body.utf8))
+        #expect(report.assumedTypes == [type: 1])
+        #expect(report.findings.map { "\($0.ruleID) \($0.pointer)" } == [finding], "\(report.findings.map(\.message))")
     }
 }

@@ -23,6 +23,18 @@ struct BundleTests {
         #expect(reports[0].findings.map(\.ruleID) == ["export/readonly-fields"])
     }
 
+    @Test func aReferenceOnlyOtherFilesCouldResolveIsAWarningUnlessANearMiss() throws {
+        // A segments export and an H-API body of Tier-1s: perhaps two NSX Managers.
+        let segments = #"{"results": [{"resource_type": "Segment", "id": "s", "path": "/infra/segments/s", "connectivity_path": "/infra/tier-1s/t1-mgmt"}, {"resource_type": "Segment", "id": "u", "path": "/infra/segments/u", "connectivity_path": "/infra/tier-1s/edge-t11"}], "result_count": 2}"#
+        let tier1s = #"{"resource_type": "Infra", "children": [{"resource_type": "ChildTier1", "Tier1": {"resource_type": "Tier1", "id": "edge-t1"}}]}"#
+        let reports = Linter(ruleSet: builtInRules).lint(bundle: [("segments.json", Array(segments.utf8)), ("infra.json", Array(tier1s.utf8))])
+        let dangling = reports[0].findings.filter { $0.ruleID == "xref/dangling" }.map { "\($0.level.rawValue) \($0.pointer) \($0.message)" }
+        #expect(dangling == [
+            "warning /results/0/connectivity_path /infra/tier-1s/t1-mgmt is not defined in this run's files; the tier-1s the run defines are all in other files, which may describe another NSX Manager",
+            "error /results/1/connectivity_path /infra/tier-1s/edge-t11 is not defined in this run's files, which do define tier-1s; did you mean /infra/tier-1s/edge-t1?",
+        ])
+    }
+
     @Test func withoutTheGroupsNothingIsDanglingUnlessStrict() {
         let alone = Linter(ruleSet: builtInRules).lint(file: "policy.json", bytes: Array(rules.utf8))
         #expect(!alone.findings.contains { $0.ruleID == "xref/dangling" })

@@ -53,6 +53,14 @@ struct GeneratedPackTests {
         }
     }
 
+    @Test("every type a collection names is a type of the NSX model (GlobalInfra, the Global Manager's root, aside)")
+    func collectionTypesAreModelTypes() throws {
+        let models = try #require(ModelLines.builtIn)
+        let names = try RuleSet.builtInPacks().flatMap(\.collections).flatMap(\.types).filter { $0 != "GlobalInfra" }
+        #expect(names.count > 40)
+        #expect(names.filter { !models.contains($0) && !models.contains($0 + ".model") } == [])
+    }
+
     @Test("the types read one line at a time are the types of the whole packs")
     func lazyTypesEqualEagerOnes() throws {
         let models = try #require(ModelLines.builtIn, "the built-in model packs do not load")
@@ -149,5 +157,38 @@ struct GeneratedPackTests {
             "schema/items /service_entries/0/destination_ports 2:99",
         ])
         #expect(report.findings.first?.message == "'destination_ports' has 16 items; at most 15 are allowed (NSX per-type JSON schema, as carried by np-guard/vmware-analyzer (https://github.com/np-guard/vmware-analyzer, pkg/configuration/generated/nsx_sdk.go))")
+    }
+
+    /// testdata/families/infra-export.json: an H-API GET response written for this test in the
+    /// shape of a real export, with every family no hand-written type covers (a Tier-0 with its
+    /// locale services, a Tier-1 with NAT, a Segment, a Service with an entry, a Group with
+    /// expressions, an IPSec IKE profile, a load balancer pool and virtual server). Each planted
+    /// mistake is found at its place, nothing else is, and every object is checked.
+    @Test("a real-world-shaped export of every family: its planted mistakes, at their places, and nothing else")
+    func everyFamilyOfAnExport() throws {
+        let bytes = [UInt8](try Data(contentsOf: Golden.root.appendingPathComponent("testdata/families/infra-export.json")))
+        let report = Linter(ruleSet: try RuleSet.builtIn()).lint(file: "infra-export.json", bytes: bytes)
+        #expect(report.findings.map { "\($0.level.rawValue) \($0.ruleID) \($0.start.line):\($0.start.column) \($0.pointer)" } == [
+            "note export/readonly-fields 4:3 /path",
+            "error schema/unknown-field 31:68 /children/0/Tier0/children/0/LocaleServices/route_redistribution_config/redistribution_rulez",
+            "error schema/enum 45:26 /children/1/Tier1/failover_mode",
+            "error schema/enum 63:31 /children/1/Tier1/children/0/PolicyNat/children/0/PolicyNatRule/action",
+            "error xref/dangling 82:30 /children/2/Segment/connectivity_path",
+            "warning schema/unknown-field 84:51 /children/2/Segment/advanced_config/future_switching_mode",
+            "error schema/enum 99:28 /children/3/Service/service_entries/0/l4_protocol",
+            "error schema/enum 119:107 /children/4/Domain/children/0/Group/expression/0/operator",
+            "error schema/enum 134:24 /children/5/IPSecVpnIkeProfile/ike_version",
+            "error schema/enum 147:22 /children/6/LBPool/algorithm",
+            "error xref/dangling 159:22 /children/7/LBVirtualServer/pool_path",
+        ])
+        // Each message names the model and field it comes from, and says what is wrong in words.
+        let messages = report.findings.map(\.message)
+        #expect(messages.contains("'failover_mode' is \"PREEMTIVE\", which is not allowed (allowed: PREEMPTIVE, NON_PREEMPTIVE); did you mean 'PREEMPTIVE'? (VMware NSX Policy API 4.2 model: Tier1.failover_mode)"))
+        #expect(messages.contains("'future_switching_mode' is not a field of SegmentAdvancedConfig in the VMware NSX Policy API 4.2 model; it may be one of another NSX version"))
+        #expect(messages.contains("/infra/lb-pools/web-pol is not defined in this run's files, which do define lb-pools; did you mean /infra/lb-pools/web-pool?"))
+        #expect(report.uncheckedTypes.isEmpty, "\(report.uncheckedTypes)")
+        #expect(report.checkedTypes.keys.sorted() == ["Condition", "ConjunctionOperator", "Domain", "Group", "IPAddressExpression", "IPSecVpnIkeProfile", "Infra",
+                                                     "L4PortSetServiceEntry", "LBPool", "LBVirtualServer", "LocaleServices", "PolicyNat", "PolicyNatRule",
+                                                     "Segment", "Service", "Tier0", "Tier1"])
     }
 }

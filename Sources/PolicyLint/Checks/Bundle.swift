@@ -365,12 +365,17 @@ struct BundleIndex {
         }
         // The defined paths of each collection, made only when a reference dangles.
         var idsByCollection: [String: [String]]?
+        // The files that define objects of each collection.
+        var filesByCollection: [String: Set<Int>] = [:]
         func known(_ collection: String) -> [String]? {
             if idsByCollection == nil {
                 var byCollection: [String: [String]] = [:]
                 for (f, o) in defined {
                     let path = files[f].objects[o].path
-                    if let collection = collectionOf(path) { byCollection[collection, default: []].append(path) }
+                    if let collection = collectionOf(path) {
+                        byCollection[collection, default: []].append(path)
+                        filesByCollection[collection, default: []].insert(f)
+                    }
                 }
                 idsByCollection = byCollection
             }
@@ -402,8 +407,16 @@ struct BundleIndex {
                         issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) cannot be checked: it is not defined in this run's files, and may be one of the \(collection) NSX predefines", anchor: reference.node, range: 0..<0, level: .note))
                     }
                 } else if let known = known(collection) {
-                    let hint = nearest(target, in: known).map { "; did you mean \($0)?" } ?? ""
-                    issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
+                    let meant = nearest(target, in: known)
+                    let hint = meant.map { "; did you mean \($0)?" } ?? ""
+                    if meant != nil || filesByCollection[collection, default: []].contains(f) {
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files, which do define \(collection)\(hint)", anchor: reference.node, range: 0..<0))
+                    } else {
+                        // Only other files define the collection, and none of their objects is
+                        // a near miss: they may be an export of another NSX, which says little
+                        // about this file's references.
+                        issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) is not defined in this run's files; the \(collection) the run defines are all in other files, which may describe another NSX Manager", anchor: reference.node, range: 0..<0, level: .warning))
+                    }
                 } else if strictReferences {
                     issues[f, default: []].append(Issue(rule: "xref/dangling", message: "\(target) cannot be checked: this run holds no \(collection)", anchor: reference.node, range: 0..<0, level: .note))
                 }

@@ -21,7 +21,7 @@ struct SchemaChecker {
     func checkObject(_ object: Int, as type: TypeSpec, _ context: inout CheckContext, _ pending: inout [(object: Int, type: TypeSpec)]) {
         let doc = context.doc
         guard doc.kind(object) == .object else {
-            context.report("schema/type", "a \(type.name) must be an object, not \(context.kindName(object))", at: object)
+            context.report("schema/type", "a \(type.displayName) must be an object, not \(context.kindName(object))", at: object)
             return
         }
         let fieldTable = type.fieldTable
@@ -39,12 +39,12 @@ struct SchemaChecker {
                     if let model = type.model, !model.exact, near == nil {
                         // Not a typo of a field the model lists: perhaps a field of another
                         // version than the model's.
-                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name) in the \(model.name); it may be one of another NSX version", key: key, value: value, atMost: .warning)
+                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.displayName) in the \(model.name); it may be one of another NSX version", key: key, value: value, atMost: .warning)
                     } else {
                         let source = type.model.map { " (\($0.name))" } ?? ""
                         // A near miss of a field the model lists is a typo, and the appliance's
                         // own model (--nsx-spec) lists every field of its version.
-                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.name)\(hint)\(source)", key: key, value: value,
+                        context.report("schema/unknown-field", "'\(clipped(name))' is not a field of \(type.displayName)\(hint)\(source)", key: key, value: value,
                                        atLeast: type.model != nil && (near != nil || type.model!.exact) ? .error : nil)
                     }
                 }
@@ -73,7 +73,7 @@ struct SchemaChecker {
         if !doc.nodes[object].isTruncated {
             for (name, index) in fieldTable.required {
                 let isPresent = index.flatMap { present.contains($0) } ?? (doc.member(object, name) != nil)
-                if !isPresent { context.report("schema/required", "\(type.name) requires '\(name)'", at: object) }
+                if !isPresent { context.report("schema/required", "\(type.displayName) requires '\(name)'", at: object) }
             }
             for condition in type.conditions {
                 if let mode = condition.mode, mode != context.mode { continue }

@@ -205,6 +205,13 @@ struct TypeSpec: Sendable {
     /// `fields` by the bytes of their names, filled in once the includes are resolved.
     var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
 
+    /// The type's name in messages: a bare body's assumed type (`Group`, not `Group.body`),
+    /// a model type's own name (`Rule`, not `Rule.model`).
+    var displayName: String {
+        if let assumes { return assumes }
+        return name.hasSuffix(".model") ? String(name.dropLast(6)) : name
+    }
+
     /// Takes in what an included type declares; the type's own fields win.
     mutating func merge(included base: TypeSpec) {
         for field in base.fieldOrder where fields[field] == nil {
