@@ -99,8 +99,15 @@ struct EndToEndTests {
         #expect(sarif.stdout.contains(#""uri": "testdata/samples/web-policy.put.json""#))
         #expect(sarif.stdout.contains(#""uriBaseId": "%SRCROOT%""#))
         let json = try CLI.run(["--format", "json", "testdata/samples/web-policy.put.json"])
-        #expect(json.stdout.hasPrefix("["))
-        #expect(json.stdout.contains(#""pointer": "/rule_count""#))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["pointer"] as? String == "/rule_count" })
+        // What the run covered, for a pipeline to assert that nothing went unchecked.
+        let coverage = try #require(object["coverage"] as? [String: Any])
+        #expect(coverage["checkedTypes"] as? [String: Int] == ["SecurityPolicy": 1])
+        #expect(coverage["uncheckedTypes"] as? [String: Int] == [:])
+        #expect(coverage["assumedTypes"] as? [String: Int] == [:])
+        #expect(coverage["skippedFiles"] as? [String] == [])
     }
 
     @Test func outputFileAndSarifBeside() throws {

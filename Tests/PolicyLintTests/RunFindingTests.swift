@@ -50,7 +50,8 @@ struct RunFindingTests {
     }
 
     @Test func json() throws {
-        let array = try #require(try JSONSerialization.jsonObject(with: Data(JSONReporter().render(Self.nothingChecked).utf8)) as? [[String: Any]])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONReporter().render(Self.nothingChecked).utf8)) as? [String: Any])
+        let array = try #require(object["findings"] as? [[String: Any]])
         let last = try #require(array.last)
         #expect(last["rule"] as? String == "discovery/nothing-checked")
         #expect(last["level"] as? String == "warning")

@@ -1,5 +1,7 @@
-/// Findings as a plain JSON array, for scripts. A finding about the whole run (no file) comes
-/// last, with null file, position and pointer.
+/// The run as JSON, for scripts: `findings` (a finding about the whole run, with no file, comes
+/// last, with null file, position and pointer) and `coverage`, what the run checked, so that a
+/// pipeline can assert nothing went unchecked: objects by type (checked, of types no pack or
+/// model checks, assumed from their fields), and the files a directory walk skipped.
 public struct JSONReporter: Reporter {
     /// Include the findings an ignore suppresses (`--show-suppressed`), with `suppressed`.
     public var showSuppressed: Bool
@@ -7,6 +9,23 @@ public struct JSONReporter: Reporter {
 
     public func render(_ run: RunResult) -> String {
         var w = JSONText()
+        w.object { w in
+            w.key("findings")
+            findings(run, &w)
+            w.key("coverage")
+            w.object { w in
+                for (key, types) in [("checkedTypes", run.checkedTypes), ("uncheckedTypes", run.uncheckedTypes), ("assumedTypes", run.assumedTypes)] {
+                    w.key(key)
+                    w.object { w in for (name, count) in types.sorted(by: { $0.key < $1.key }) { w.field(name, count) } }
+                }
+                w.key("skippedFiles")
+                w.array { w in for file in run.skippedFiles { w.string(file) } }
+            }
+        }
+        return w.text + "\n"
+    }
+
+    func findings(_ run: RunResult, _ w: inout JSONText) {
         w.array { w in
             for f in run.shownFindings(showSuppressed: showSuppressed) {
                 w.object { w in
@@ -36,6 +55,5 @@ public struct JSONReporter: Reporter {
                 }
             }
         }
-        return w.text + "\n"
     }
 }

@@ -95,4 +95,4 @@ extension Linter {
 }
 
 /// The current version, shown by `--version` and written into SARIF.
-public let policylintVersion = "0.1.0"
+public let policylintVersion = "0.2.0"
