@@ -34,14 +34,22 @@ for name in dataNames {
 swift += "]\n"
 // The packs generated from vendor models (rules/generated/*.json): thousands of types, read
 // one line (one type) at a time when a document first uses it (ModelCatalogue), not at start.
-swift += "let embeddedModelPacks: [(name: String, text: String)] = [\n"
+// Where each type's line starts is found here, at build time, so a run does not scan 1.6 MB.
+swift += "let embeddedModelPacks: [(name: String, text: String, lineStarts: [Int32])] = [\n"
 let modelDirectory = directory + "/generated"
 let modelNames = ((try? FileManager.default.contentsOfDirectory(atPath: modelDirectory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
 for name in modelNames {
     let text = try String(contentsOfFile: modelDirectory + "/" + name, encoding: .utf8)
     var hashes = "#"
     while text.contains("\"" + hashes) || text.contains(hashes + "\"") { hashes += "#" }
-    swift += "    (name: \"generated/\(name)\", text: \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
+    var starts: [Int] = [], offset = 0, inTypes = false
+    for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        if inTypes && line.starts(with: "{\"name\":\"".utf8) { starts.append(offset) }
+        if Array(line) == Array("\"types\":[".utf8) { inTypes = true }
+        offset += line.count + 1
+    }
+    swift += "    (name: \"generated/\(name)\", text: \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes),\n"
+    swift += "     lineStarts: [\(starts.map(String.init).joined(separator: ","))]),\n"
 }
 swift += "]\n"
 try swift.write(toFile: outputPath, atomically: true, encoding: .utf8)

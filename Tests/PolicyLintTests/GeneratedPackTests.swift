@@ -61,6 +61,32 @@ struct GeneratedPackTests {
         #expect(names.filter { !models.contains($0) && !models.contains($0 + ".model") } == [])
     }
 
+    @Test("a model pack is indexed by its lines: found by name in any order, and a pack without a types line is refused")
+    func modelLinesIndex() throws {
+        let text = """
+            {
+            "pack":"test-model",
+            "model":{"name":"Test model 1.0","exact":true},
+            "types":[
+            {"name":"Zeta","recognize":{"resource_type":"Zeta"},"closed":true,"fields":{"resource_type":{"type":"string"},"mode":{"type":"string","enum":["ON","OFF"]}}},
+            {"name":"Alpha","closed":true,"fields":{"size":{"type":"integer","maximum":10}}},
+            {"name":"Mid","closed":true,"fields":{}}
+            ]}
+            """
+        let lines = try ModelLines(packs: [("test.json", text, nil)])
+        #expect(lines.count == 3)
+        #expect(lines.names.sorted() == ["Alpha", "Mid", "Zeta"])
+        for name in ["Alpha", "Mid", "Zeta"] { #expect(lines.index(of: name).map(lines.name(at:)) == name) }
+        #expect(lines.index(of: "Beta") == nil && lines.index(of: "Zet") == nil && lines.index(of: "") == nil)
+        let zeta = try lines.parse(try #require(lines.index(of: "Zeta")))
+        #expect(zeta.model?.name == "Test model 1.0" && zeta.model?.exact == true && zeta.fields["mode"]?.enumValues == ["ON", "OFF"])
+        #expect(throws: ConfigurationError.self) { try ModelLines(packs: [("bad.json", "{\n\"pack\":\"x\",\n\"types\":[]}", nil)]) }
+        // Through a rule set: the type is checked as the pack has it.
+        let ruleSet = try RuleSet(packs: RuleSet.builtInPacks(), models: ModelLines(packs: [("test.json", text, nil)] + ModelLines.embedded))
+        let report = Linter(ruleSet: ruleSet).lint(file: "z.json", bytes: Array(#"{"resource_type": "Zeta", "mode": "OFFF"}"#.utf8))
+        #expect(report.findings.map(\.message) == ["'mode' is \"OFFF\", which is not allowed (allowed: ON, OFF); did you mean 'OFF'? (Test model 1.0: Zeta.mode)"])
+    }
+
     @Test("the types read one line at a time are the types of the whole packs")
     func lazyTypesEqualEagerOnes() throws {
         let models = try #require(ModelLines.builtIn, "the built-in model packs do not load")

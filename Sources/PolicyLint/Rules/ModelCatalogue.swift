@@ -25,10 +25,20 @@ public final class ModelLines: Sendable {
 
     /// `packs`: the texts of model packs, in order of precedence (a name the first declares is
     /// found there, not in a later one).
-    init(packs texts: [(name: String, text: String)]) throws {
+    /// `lineStarts`: where each type's line starts, when known (the built-in packs'): the
+    /// text is then not scanned.
+    init(packs texts: [(name: String, text: String, lineStarts: [Int32]?)]) throws {
         var packs: [Pack] = [], firstIndex: [Int] = [], count = 0
-        for (file, text) in texts {
+        for (file, text, known) in texts {
             var text = text
+            if let known, let first = known.first {
+                let headerEnd = Int(first) - "\n\"types\":[\n".utf8.count
+                let header = try RulePackLoader.load(file: file, bytes: Array(text.utf8.prefix(headerEnd)) + Array("\n\"types\":[]}".utf8))
+                firstIndex.append(count)
+                count += known.count
+                packs.append(Pack(file: file, model: header.model, text: text, lineStarts: known))
+                continue
+            }
             // Indexed where the text lies, with memchr, and no name made a String: copying the
             // built-in models' 1.6 MB, and hashing their 3,241 names into a table, was a quarter
             // of a small file's run.
@@ -82,14 +92,19 @@ public final class ModelLines: Sendable {
 
     /// The models built into the binary (`rules/generated/*.json`); the tests check that they
     /// load, and every type in them.
-    public static let builtIn: ModelLines? = try? ModelLines(packs: embeddedModelPacks.sorted { precedence($0.name) < precedence($1.name) })
+    public static let builtIn: ModelLines? = try? ModelLines(packs: embedded)
+
+    /// The built-in model packs, the Policy API's first, with their line starts.
+    static var embedded: [(name: String, text: String, lineStarts: [Int32]?)] {
+        embeddedModelPacks.sorted { precedence($0.name) < precedence($1.name) }.map { ($0.name, $0.text, $0.lineStarts) }
+    }
 
     /// The model an NSX Manager's own OpenAPI document describes (`--nsx-spec`): its types are
     /// checked exactly, as that appliance's version has them; the built-in model's types stand
     /// in for those the document lacks. `packs`: the rule packs whose types are hand-written.
     public static func nsxSpecification(_ bytes: [UInt8], file: String, packs: [RulePack]) throws -> ModelLines {
         let spec = try NSXSpecImport.pack(fromSpec: bytes, file: file, handWritten: packs)
-        return try ModelLines(packs: [(file, spec)] + embeddedModelPacks.sorted { precedence($0.name) < precedence($1.name) })
+        return try ModelLines(packs: [(file, spec, nil)] + embedded)
     }
 
     /// The Policy API's types first: the Manager API model repeats none of them, but if it
@@ -183,7 +198,11 @@ final class ModelCatalogue: Sendable {
     /// a model type the rule set already holds (one a hand-written type includes) is that one.
     private let resolved: [String: TypeSpec]
     private let collections: [PathCollection]
-    private let slots: [Slot]
+    /// The types and profiles read so far, by index. A lookup takes the lock, but few do:
+    /// discovery keeps the last types it met, a field its member type, the bundle index its
+    /// profiles. (A slot per type, made at start, was a twentieth of a small file's run.)
+    private let types = Mutex<[Int: TypeBox]>([:])
+    private let profiles = Mutex<[Int: ProfileBox]>([:])
 
     final class TypeBox: Sendable {
         let type: TypeSpec?
@@ -193,20 +212,11 @@ final class ModelCatalogue: Sendable {
         let profile: BundleSchema.Profile?
         init(_ profile: BundleSchema.Profile?) { self.profile = profile }
     }
-    /// Set once, by whichever thread needs it first (two may build it; one result wins).
-    final class Slot: Sendable {
-        let type = AtomicLazyReference<TypeBox>()
-        let profile = AtomicLazyReference<ProfileBox>()
-    }
 
     init(lines: ModelLines, resolved: [String: TypeSpec], collections: [PathCollection]) {
         self.lines = lines
         self.resolved = resolved
         self.collections = collections
-        slots = (0..<lines.count).map { _ in Slot() }
-        for (name, type) in resolved {
-            if let index = lines.index(of: name) { _ = slots[index].type.storeIfNil(TypeBox(type)) }
-        }
     }
 
     /// The type of this name, from the rule set or the model; nil when neither has it.
@@ -225,9 +235,14 @@ final class ModelCatalogue: Sendable {
     /// type than those it includes).
     func profile(named name: String) -> BundleSchema.Profile? {
         guard resolved[name] == nil, let index = lines.index(of: name) else { return nil }
-        if let done = slots[index].profile.load() { return done.profile }
+        if let done = profiles.withLock({ $0[index] }) { return done.profile }
         let profile = type(at: index).flatMap { BundleSchema.Profile.of($0, collections: collections, memberType: type(named:)) }
-        return slots[index].profile.storeIfNil(ProfileBox(profile)).profile
+        // Two threads may make it; the first one kept wins.
+        return profiles.withLock { found in
+            if let first = found[index] { return first.profile }
+            found[index] = ProfileBox(profile)
+            return profile
+        }
     }
 
     /// Includes are at most this deep: a model's types include a hand-written type or, at
@@ -235,19 +250,23 @@ final class ModelCatalogue: Sendable {
     static let maximumIncludeDepth = 16
 
     private func type(at index: Int, depth: Int = 0) -> TypeSpec? {
-        if let done = slots[index].type.load() { return done.type }
+        if let done = types.withLock({ $0[index] }) { return done.type }
         guard depth < Self.maximumIncludeDepth else { return nil }
-        // A line that does not parse (the tests parse every built-in one) leaves the type unknown.
-        var type = try? lines.parse(index)
-        if var found = type {
-            for name in found.include {
-                if let base = resolved[name] ?? lines.index(of: name).flatMap({ self.type(at: $0, depth: depth + 1) }) {
+        let name = lines.name(at: index)
+        var type = resolved[name]
+        if type == nil, var found = try? lines.parse(index) {
+            // A line that does not parse (the tests parse every built-in one) leaves the type unknown.
+            for included in found.include {
+                if let base = resolved[included] ?? lines.index(of: included).flatMap({ self.type(at: $0, depth: depth + 1) }) {
                     found.merge(included: base)
                 }
             }
-            found.fieldTable = FieldTable(found.fields, required: found.required)
             type = found
         }
-        return slots[index].type.storeIfNil(TypeBox(type)).type
+        return types.withLock { loaded in
+            if let first = loaded[index] { return first.type }
+            loaded[index] = TypeBox(type)
+            return type
+        }
     }
 }

@@ -144,7 +144,9 @@ struct TypeSpec: Sendable {
         var base: String?
         var checks: [CheckCall] = []
         var model: ModelSource?
-        var fieldTable = FieldTable()
+        /// `fields` by the bytes of their names, made when the type first checks an object:
+        /// most types of a rule set never do in a small run.
+        let fieldTable = AtomicLazyReference<FieldTable>()
 
         init(name: String, recognize: Recognizer?, include: [String], closed: Bool, fields: [String: FieldSpec],
              fieldOrder: [String], required: [String], conditions: [Condition], pack: String) {
@@ -160,7 +162,6 @@ struct TypeSpec: Sendable {
             copy.base = base
             copy.checks = checks
             copy.model = model
-            copy.fieldTable = fieldTable
             return copy
         }
     }
@@ -202,8 +203,11 @@ struct TypeSpec: Sendable {
     /// The vendor model the type's closed field list comes from (its own pack's, or one it
     /// includes): an unknown field is then judged as the model's version allows.
     public var model: ModelSource? { get { storage.model } set { unique.model = newValue } }
-    /// `fields` by the bytes of their names, filled in once the includes are resolved.
-    var fieldTable: FieldTable { get { storage.fieldTable } set { unique.fieldTable = newValue } }
+    /// `fields` by the bytes of their names, made on first use (after the includes are resolved).
+    var fieldTable: FieldTable {
+        if let table = storage.fieldTable.load() { return table }
+        return storage.fieldTable.storeIfNil(FieldTable(fields, required: required))
+    }
 
     /// The type's name in messages: a bare body's assumed type (`Group`, not `Group.body`),
     /// a model type's own name (`Rule`, not `Rule.model`).
@@ -214,10 +218,15 @@ struct TypeSpec: Sendable {
 
     /// Takes in what an included type declares; the type's own fields win.
     mutating func merge(included base: TypeSpec) {
+        // Built apart and stored once: a field added through the property copied the dictionary.
+        var fields = self.fields, order = fieldOrder
+        let baseFields = base.fields
         for field in base.fieldOrder where fields[field] == nil {
-            fields[field] = base.fields[field]
-            fieldOrder.append(field)
+            fields[field] = baseFields[field]
+            order.append(field)
         }
+        self.fields = fields
+        fieldOrder = order
         required = base.required.filter { !required.contains($0) } + required
         conditions = base.conditions + conditions
         uniqueKeys = base.uniqueKeys.filter { key in !uniqueKeys.contains { $0.field == key.field } } + uniqueKeys

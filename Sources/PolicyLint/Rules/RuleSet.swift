@@ -99,7 +99,6 @@ public struct RuleSet: Sendable {
         }
         for name in types.keys { _ = try resolve(name, []) }
         types = resolved
-        for name in types.keys { types[name]!.fieldTable = FieldTable(types[name]!.fields, required: types[name]!.required) }
 
         func checkRule(_ id: String, _ type: TypeSpec) throws {
             guard rules[id] != nil else { throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names rule '\(id)', which no pack declares") }
@@ -180,9 +179,9 @@ public struct RuleSet: Sendable {
             for field in type.fields.values {
                 var spec: FieldSpec? = field
                 while let current = spec {
-                    if let member = current.member, let target = types[member] ?? catalogue?.type(named: member) {
-                        memberTypes[ObjectIdentifier(current)] = target
-                    }
+                    // A member type only the model has is read when an object first needs it
+                    // (`memberType(of:)`): reading them all here was most of a small run.
+                    if let member = current.member, let target = types[member] { memberTypes[ObjectIdentifier(current)] = target }
                     spec = current.items
                 }
             }
