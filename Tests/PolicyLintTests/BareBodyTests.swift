@@ -50,7 +50,8 @@ struct BareBodyTests {
     @Test func duplicateRuleNumbersOfABareBodyAreFound() {
         let body = #"{"category": "Application", "rules": [{"action": "ALLOW", "sequence_number": 5}, {"resource_type": "Rule", "action": "DROP", "sequence_number": 5}]}"#
         let report = Linter(ruleSet: builtInRules).lint(file: "p.json", bytes: Array(body.utf8))
-        #expect(report.findings.map { "\($0.start.column) \($0.ruleID)" } == ["145 dup/sequence-number"])
+        // (The rules' hygiene, an unlogged any-any ALLOW, is not this test's subject.)
+        #expect(report.findings.filter { !$0.ruleID.hasPrefix("rulebase/") }.map { "\($0.start.column) \($0.ruleID)" } == ["145 dup/sequence-number"])
     }
 
     /// Each bare body rules/nsx-bodies.json recognises by its fields fits one type of the NSX
@@ -59,18 +60,20 @@ struct BareBodyTests {
     /// never calls one of its fields unknown (a VPC NAT rule is a NAT rule with fewer fields).
     @Test func eachBareBodyShapeFitsOneModelTypeClearly() throws {
         let models = try GeneratedPackTests.generatedPacks().filter { $0.name.hasSuffix("nsx-policy") }.flatMap(\.types)
+        // A model type a hand-written one checks (Group) is generated as NAME.model.
+        func named(_ type: TypeSpec) -> String { type.name.hasSuffix(".model") ? String(type.name.dropLast(6)) : type.name }
         let bodies = try RuleSet.builtInPacks().filter { $0.name == "nsx-bodies" }.flatMap(\.types)
         #expect(bodies.count == 10)
         for type in bodies {
             let r = try #require(type.recognize), assumed = try #require(type.assumes)
-            let assumedFields = Set(try #require(models.first { $0.name == assumed }).fieldOrder)
+            let assumedFields = Set(try #require(models.first { named($0) == assumed }).fieldOrder)
             let fitting = models.filter { model in
                 let fields = Set(model.fieldOrder)
                 return r.hasAll.allSatisfy(fields.contains) && (r.hasAny.isEmpty || r.hasAny.contains(where: fields.contains))
                     && !r.hasNone.contains(where: fields.contains)
             }
-            #expect(fitting.contains { $0.name == assumed }, "\(type.name)")
-            let wider = fitting.filter { !Set($0.fieldOrder).isSubset(of: assumedFields) }.map(\.name)
+            #expect(fitting.contains { named($0) == assumed }, "\(type.name)")
+            let wider = fitting.filter { !Set($0.fieldOrder).isSubset(of: assumedFields) }.map(named)
             #expect(wider.isEmpty, "\(type.name) also fits \(wider)")
         }
     }

@@ -94,7 +94,7 @@ struct CheckFunctionTests {
 
     @Test("a check is loaded strictly, with its position and a did-you-mean", arguments: [
         (#"{"function": "time-interval-in-order", "rule": "sps/time-interval-order"}"#, "1:75",
-         "unknown check function 'time-interval-in-order' (known: credential, href-ends-with-key, list-complete, path-ends-with-id, resource-type-known, time-intervals-in-order, tls-hygiene, token-value); did you mean 'time-intervals-in-order'?"),
+         "unknown check function 'time-interval-in-order' (known: address-literals, any-alone, credential, group-expression, href-ends-with-key, list-complete, listed-value, path-ends-with-id, policy-rules, port-values, resource-type-known, rule-hygiene, time-intervals-in-order, tls-hygiene, token-value); did you mean 'time-intervals-in-order'?"),
         (#"{"function": "time-intervals-in-order", "rule": "sps/time-interval-order", "options": {"day": ["Mon"]}}"#, "1:149",
          "unknown option 'day' of check function 'time-intervals-in-order' (it takes days); did you mean 'days'?"),
         (#"{"function": "time-intervals-in-order", "rule": "sps/time-interval-ordre", "options": {"days": ["Mon"]}}"#, "1:110",

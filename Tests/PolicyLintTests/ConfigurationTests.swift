@@ -118,7 +118,7 @@ struct ConfigurationTests {
         (#"{"tlsProfile": "strict"}"#, "1:16", "'strict' is not a TLS profile (allowed: modern, intermediate, legacy)"),
         (#"{"pskMinimumLength": 0}"#, "1:22", "\"pskMinimumLength\" must be a whole number ≥ 1"),
         (#"{"pskMinimumLength": 12.5}"#, "1:22", "\"pskMinimumLength\" must be a whole number ≥ 0"),
-        (#"{"kinds": {"a/*.json": "sps.audit"}}"#, "1:24", "unknown kind 'sps.audit' (known: ApiServiceConfig, GatewayPolicy, Group, IPSecVpnIkeProfile, IPSecVpnTunnelProfile, IdsSignatureMetadata, LBPool, LBVirtualServer, PolicyBasedIPSecVPNSession, PolicyNatRule, RouteBasedIPSecVPNSession, Rule, SecurityPolicy, Segment, Service, Tier0, Tier1, sps.archive_cleanup_policy, sps.audit_policy, sps.channel_policy, sps.time_policy, and every type of the NSX model)"),
+        (#"{"kinds": {"a/*.json": "sps.audit"}}"#, "1:24", "unknown kind 'sps.audit' (known: ApiServiceConfig, GatewayPolicy, Group, IPSecVpnIkeProfile, IPSecVpnTunnelProfile, IdsSignatureMetadata, L4PortSetServiceEntry, LBPool, LBVirtualServer, PolicyBasedIPSecVPNSession, PolicyNatRule, RouteBasedIPSecVPNSession, Rule, SecurityPolicy, Segment, Service, Tier0, Tier1, sps.archive_cleanup_policy, sps.audit_policy, sps.channel_policy, sps.time_policy, and every type of the NSX model)"),
         (#"{"ignore": {}}"#, "1:12", "\"ignore\" must be an array"),
         (#"{"ignore": [{"paths": "a", "reason": "r", "rule": ["x/y"]}]}"#, "1:43", "unknown key 'rule' in an ignore (allowed: paths, pointer, rules, reason, expires); did you mean 'rules'?"),
         (#"{"ignore": [{"paths": "a"}]}"#, "1:13", "an ignore needs \"reason\": why these findings are accepted, for the next reviewer"),

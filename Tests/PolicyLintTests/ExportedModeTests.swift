@@ -17,7 +17,9 @@ struct ExportedModeTests {
     """.utf8)
 
     static func findings(_ mode: DocumentMode?) -> [String] {
+        // (The rule's hygiene, an unlogged any-any ALLOW, is not this suite's subject.)
         Linter(ruleSet: builtInRules, options: LintOptions(mode: mode)).lint(file: "web.json", bytes: body).findings
+            .filter { !$0.ruleID.hasPrefix("rulebase/") }
             .map { "\($0.start.line):\($0.start.column) \($0.level.rawValue) \($0.ruleID)" }
     }
 

@@ -20,7 +20,9 @@ struct FixTests {
         let result = try fixed(original)
         // Accepted as a PUT body: no read-only field left, _revision kept.
         let report = Linter(ruleSet: builtInRules, options: LintOptions(mode: .authored)).lint(file: "f.json", bytes: Array(result.utf8))
-        #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.ruleID) \($0.message)" })")
+        // (Notes on the rules' hygiene, such as an unlogged ALLOW from anywhere, are no reason to reject it.)
+        let rejected = report.findings.filter { !$0.ruleID.hasPrefix("rulebase/") }
+        #expect(rejected.isEmpty, "\(rejected.map { "\($0.ruleID) \($0.message)" })")
         #expect(result.contains(#""_revision": 3"#) && result.contains(#""_revision": 0"#))
         // Every remaining line is an original line, in order: only whole fields were removed.
         let kept = result.split(separator: "\n", omittingEmptySubsequences: false)

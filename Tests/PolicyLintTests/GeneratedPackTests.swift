@@ -166,23 +166,40 @@ struct GeneratedPackTests {
         #expect(eager.findings.map(\.message) == report.findings.map(\.message))
     }
 
-    /// A limit the Python bindings lose and NSX's per-type JSON schema states: an
-    /// L4PortSetServiceEntry has at most 15 destination_ports (the Go types of
-    /// np-guard/vmware-analyzer: `if len(plain.DestinationPorts) > 15`). The finding names that
-    /// source, not the model, and points at the list (its `[`).
+    /// A limit the Python bindings lose and NSX's per-type JSON schema states: a Group has at
+    /// most one extended_expression (the Go types of np-guard/vmware-analyzer). The finding
+    /// names that source, not the model, and points at the list (its `[`).
     @Test("a count limit from NSX's per-type JSON schema is applied and cited")
     func goSchemaLimitIsAppliedAndCited() throws {
         let ruleSet = try RuleSet(packs: RuleSet.builtInPacks() + Self.generatedPacks())
+        let body = """
+            {"resource_type": "Group", "id": "g", "extended_expression": [
+             {"resource_type": "IdentityGroupExpression"}, {"resource_type": "IdentityGroupExpression"}]}
+            """
+        let report = Linter(ruleSet: ruleSet, options: LintOptions(mode: .authored)).lint(file: "group.json", bytes: Array(body.utf8))
+        #expect(report.findings.map { "\($0.ruleID) \($0.pointer) \($0.start.line):\($0.start.column)" } == [
+            "schema/items /extended_expression 1:62",
+        ])
+        #expect(report.findings.first?.message == "'extended_expression' has 2 items; at most 1 is allowed (NSX per-type JSON schema, as carried by np-guard/vmware-analyzer (https://github.com/np-guard/vmware-analyzer, pkg/configuration/generated/nsx_sdk.go))")
+    }
+
+    /// The schema's plain limit of 15 destination_ports is replaced by nsx/port-count, which
+    /// counts a range as 2 as NSX does: one finding for one list, never two.
+    @Test("a port list over NSX's limit is one finding, ranges counting as 2")
+    func portCountIsOneFinding() throws {
+        let ruleSet = try RuleSet(packs: RuleSet.builtInPacks() + Self.generatedPacks())
         let ports = (1...16).map { "\"\(8000 + $0)\"" }.joined(separator: ", ")
+        let ranges = (1...8).map { "\"\(9000 + 10 * $0)-\(9005 + 10 * $0)\"" }.joined(separator: ", ")
         let body = """
             {"resource_type": "Service", "id": "svc", "service_entries": [
-             {"resource_type": "L4PortSetServiceEntry", "id": "e", "l4_protocol": "TCP", "destination_ports": [\(ports)]}]}
+             {"resource_type": "L4PortSetServiceEntry", "id": "e", "l4_protocol": "TCP", "destination_ports": [\(ports)]},
+             {"resource_type": "L4PortSetServiceEntry", "id": "f", "l4_protocol": "TCP", "destination_ports": [\(ranges)]}]}
             """
         let report = Linter(ruleSet: ruleSet, options: LintOptions(mode: .authored)).lint(file: "service.json", bytes: Array(body.utf8))
-        #expect(report.findings.map { "\($0.ruleID) \($0.pointer) \($0.start.line):\($0.start.column)" } == [
-            "schema/items /service_entries/0/destination_ports 2:99",
+        #expect(report.findings.map { "\($0.ruleID) \($0.pointer)" } == [
+            "nsx/port-count /service_entries/0/destination_ports",
+            "nsx/port-count /service_entries/1/destination_ports",
         ])
-        #expect(report.findings.first?.message == "'destination_ports' has 16 items; at most 15 are allowed (NSX per-type JSON schema, as carried by np-guard/vmware-analyzer (https://github.com/np-guard/vmware-analyzer, pkg/configuration/generated/nsx_sdk.go))")
     }
 
     /// testdata/families/infra-export.json: an H-API GET response written for this test in the
@@ -204,6 +221,7 @@ struct GeneratedPackTests {
             "error schema/enum 99:28 /children/3/Service/service_entries/0/l4_protocol",
             "error schema/enum 119:107 /children/4/Domain/children/0/Group/expression/0/operator",
             "error schema/enum 134:24 /children/5/IPSecVpnIkeProfile/ike_version",
+            "note crypto/weak-ike 137:23 /children/5/IPSecVpnIkeProfile/dh_groups/0",
             "error schema/enum 147:22 /children/6/LBPool/algorithm",
             "error xref/dangling 159:22 /children/7/LBVirtualServer/pool_path",
         ])

@@ -67,7 +67,7 @@ struct NSXSpecImportTests {
         }
         #expect(names == names.sorted())
         let expected = name == "swagger2.json"
-            ? ["FederationGatewayConfig", "L4PortSetServiceEntry", "ManagedResource", "PolicyConfigResource", "Rule.model",
+            ? ["FederationGatewayConfig", "L4PortSetServiceEntry.model", "ManagedResource", "PolicyConfigResource", "Rule.model",
                "SecurityPolicy.model", "Service", "ServiceEntry", "Tag", "Tier1"]
             : ["LBAppProfile", "LBHttpProfile", "LBQuicProfile", "ManagedResource", "QuicLimits"]
         // The string and enum schemas (IPAddress, XForwardedFor) are written into their fields.
@@ -85,9 +85,11 @@ struct NSXSpecImportTests {
         func line(_ name: String, in lines: [String]) -> String? {
             lines.first { $0.hasPrefix(#"{"name":"\#(name)","#) }.map { $0.hasSuffix(",") ? String($0.dropLast()) : $0 }
         }
-        // A subtype: the base's fields flattened in, the managed-resource fields by include, the
-        // spec's required fields (the discriminator's and its own).
-        #expect(line("L4PortSetServiceEntry", in: swagger) == #"{"name":"L4PortSetServiceEntry","description":"\#(model): L4PortSetServiceEntry","recognize":{"resource_type":"L4PortSetServiceEntry"},"include":["nsx.ManagedResource"],"base":"ServiceEntry","closed":true,"fields":{"path":{"type":"string","readOnly":true},"marked_for_delete":{"type":"boolean","readOnly":true},"l4_protocol":{"type":"string","enum":["TCP","UDP"]},"destination_ports":{"type":"array","maxItems":15,"items":{"type":"string"}}},"required":["resource_type","l4_protocol"]}"#)
+        // A subtype the hand-written packs check (L4PortSetServiceEntry, whose ports they judge):
+        // NAME.model, recognising nothing and naming no base (the hand-written type says it), the
+        // base's fields flattened in, the managed-resource fields by include, the spec's required
+        // fields (the discriminator's and its own). LBQuicProfile below shows a subtype's base.
+        #expect(line("L4PortSetServiceEntry.model", in: swagger) == #"{"name":"L4PortSetServiceEntry.model","description":"\#(model): L4PortSetServiceEntry (the hand-written L4PortSetServiceEntry checks it; this is its complete field list, to include)","include":["nsx.ManagedResource"],"closed":true,"fields":{"path":{"type":"string","readOnly":true},"marked_for_delete":{"type":"boolean","readOnly":true},"l4_protocol":{"type":"string","enum":["TCP","UDP"]},"destination_ports":{"type":"array","maxItems":15,"items":{"type":"string"}}},"required":["resource_type","l4_protocol"]}"#)
         // A member type: no resource_type, so it recognises nothing; int32 with its range.
         #expect(line("FederationGatewayConfig", in: swagger) == #"{"name":"FederationGatewayConfig","description":"\#(model): FederationGatewayConfig","closed":true,"fields":{"global_overlay_id":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"readOnly":true},"transit_segment_id":{"type":"string","readOnly":true}}}"#)
         // A type the hand-written packs check is NAME.model, recognising nothing, and its

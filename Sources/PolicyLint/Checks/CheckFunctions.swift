@@ -77,6 +77,9 @@ enum CheckOptionValue: Sendable, Equatable, CustomStringConvertible {
 /// made, never per object: every option is present and of its declared kind.
 struct CheckOptionValues: Sendable {
     let values: [String: CheckOptionValue]
+    /// The rules the pack's use names: a function that reports one rule per use (the same logic
+    /// for two families of objects) reports the one named.
+    var rules: [String] = []
 
     func string(_ name: String) -> String {
         if case .string(let s)? = values[name] { return s }
@@ -178,7 +181,7 @@ enum CheckFunctions {
         NSXObjectChecks.resourceTypeFunction,
         ListChecks.function,
         SPSReferenceChecks.function,
-    ]
+    ] + FirewallRuleChecks.all
 
     static let byName: [String: CheckFunction] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

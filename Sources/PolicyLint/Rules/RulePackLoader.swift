@@ -428,7 +428,7 @@ extension RulePackLoader {
             guard rules.count == 1 else { throw r.fail(m, "a message replaces the findings' own: only for \(what) that reports one rule") }
             message = try r.string(m, "message")
         }
-        return CheckCall(function: function, rules: rules, body: function.make(CheckOptionValues(values: values)),
+        return CheckCall(function: function, rules: rules, body: function.make(CheckOptionValues(values: values, rules: rules)),
                          when: try o["when"].map { try predicate($0, r) }, mode: mode, message: message, given: given,
                          reportsAllRules: Set(rules) == Set(function.rules),
                          file: r.file, position: r.lines.position(of: r.doc.range(node).lowerBound))
