@@ -39,7 +39,13 @@ public struct SarifReporter: Reporter {
     }
 
     public func render(_ run: RunResult) -> String {
-        let ruleIDs = run.ruleSet.ruleOrder
+        let all = run.findings.filter { !(omitSuppressed && $0.suppression != nil) }
+        let (results, leftOut) = maxResults.map { Self.mostSevere(all, limit: $0) } ?? (all, [:])
+        // The rules the log's results and notifications name, in the catalogue's order: writing
+        // every rule with its help was a quarter of a small file's run, and code scanning reads
+        // only the rules a result names.
+        let reported = Set(results.map(\.ruleID) + run.runFindings.map(\.ruleID))
+        let ruleIDs = run.ruleSet.ruleOrder.filter(reported.contains)
         var ruleIndex: [String: Int] = [:]
         for (i, id) in ruleIDs.enumerated() { ruleIndex[id] = i }
         var w = JSONText()
@@ -70,8 +76,6 @@ public struct SarifReporter: Reporter {
                         }
                     }
                     w.field("columnKind", "unicodeCodePoints")
-                    let all = run.findings.filter { !(omitSuppressed && $0.suppression != nil) }
-                    let (results, leftOut) = maxResults.map { Self.mostSevere(all, limit: $0) } ?? (all, [:])
                     // What is not a result goes to the run's invocation as a tool notification: a
                     // finding about the whole run (GitHub rejects the whole file for a result with
                     // no location: github/codeql-action#1738, "locationFromSarifResult: expected

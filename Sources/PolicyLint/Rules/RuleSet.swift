@@ -162,7 +162,7 @@ public struct RuleSet: Sendable {
         declaredSubtypes = [:]
         for type in types.values {
             guard let base = type.base else { continue }
-            guard types[base] != nil || NSXTypeNames.shared.table.index(of: base) != nil else {
+            guard types[base] != nil || (models?.contains(base) ?? false) || NSXTypeNames.shared.table.index(of: base) != nil else {
                 let hint = closestMatch(to: base, in: Array(types.keys)).map { "; did you mean '\($0)'?" } ?? ""
                 throw ConfigurationError(file: type.pack, message: "type '\(type.name)' names base '\(base)', which is no type of the packs nor of the NSX model\(hint)")
             }
