@@ -50,6 +50,7 @@ struct LintCommand {
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
         }
         options.phaseObserver = phaseTimes
+        options.durationObserver = checkTimes
         options.freesDocuments = false  // the process ends after this run
         let linter = Linter(ruleSet: ruleSet, options: options)
 
@@ -310,6 +311,12 @@ let phaseTimes: (@Sendable (String) -> Void)? = {
         clock_gettime(CLOCK_MONOTONIC, &now)
         writeStandardError("policylint: phase \(phase) \(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)\n")
     }
+}()
+
+/// With POLICYLINT_PHASE_TIMES set, how long each run check took, on standard error.
+let checkTimes: (@Sendable (String, Double) -> Void)? = {
+    guard getenv("POLICYLINT_PHASE_TIMES") != nil else { return nil }
+    return { name, seconds in writeStandardError("policylint: check \(name) \(seconds)\n") }
 }()
 
 /// Today in the local time zone: an ignore that `expires` on a day works until that day ends
