@@ -22,6 +22,9 @@ public struct LintOptions: Sendable {
     /// Told how long each run check (`runChecks`) took, in seconds: it runs beside the other
     /// checks, so the phases do not show it (`POLICYLINT_PHASE_TIMES`).
     public var durationObserver: (@Sendable (String, Double) -> Void)?
+    /// Given the rule base in NSX's evaluation order, when a run check reads one (the HTML
+    /// audit report's effective rule base).
+    public var ruleBaseObserver: (@Sendable ([EffectiveRule]) -> Void)?
     /// False for a process that ends after one run (the command): the documents, their nodes
     /// and facts are then left for the process's end to reclaim. Freeing a large export's
     /// hundreds of thousands of objects one by one took longer than the kernel takes to reclaim
@@ -110,7 +113,7 @@ public struct Linter: Sendable {
                 let started = ContinuousClock.now
                 let call = ruleSet.runChecks[c]
                 let input = RunInput(files: scans.map { RunInput.File(name: $0.file, doc: $0.doc, resources: $0.discovered.resources, facts: $0.facts) },
-                                     contextCount: context.count)
+                                     contextCount: context.count, ruleBaseObserver: options.ruleBaseObserver)
                 var issues = (call.body as! any RunCheckBody).check(run: input)
                 for (f, list) in issues { issues[f] = list.filter { call.rules.contains($0.rule) } }
                 let elapsed = ContinuousClock.now - started

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import FoundationEssentials
 import PolicyLint
+import Synchronization
 
 struct LintCommand {
     var arguments: Arguments
@@ -51,6 +52,9 @@ struct LintCommand {
         }
         options.phaseObserver = phaseTimes
         options.durationObserver = checkTimes
+        // The audit report lists the rule base in evaluation order.
+        let ruleBase = RuleBaseKept()
+        if arguments.format.name == "html" { options.ruleBaseObserver = { rules in ruleBase.rules.withLock { $0 = rules } } }
         options.freesDocuments = false  // the process ends after this run
         let linter = Linter(ruleSet: ruleSet, options: options)
 
@@ -135,6 +139,7 @@ struct LintCommand {
         var run = RunResult(files: baselined.reports, ruleSet: ruleSet, toolVersion: policylintVersion, runFindings: runFindings)
         run.baselinedCount = baselined.count
         run.skippedFiles = skipped
+        run.ruleBase = ruleBase.rules.withLock { $0 }
 
         phaseTimes?("suppress")
         if let output = arguments.output {
@@ -312,6 +317,11 @@ let phaseTimes: (@Sendable (String) -> Void)? = {
         writeStandardError("policylint: phase \(phase) \(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)\n")
     }
 }()
+
+/// The rule base a run read, kept for the report.
+final class RuleBaseKept: Sendable {
+    let rules = Mutex<[EffectiveRule]>([])
+}
 
 /// With POLICYLINT_PHASE_TIMES set, how long each run check took, on standard error.
 let checkTimes: (@Sendable (String, Double) -> Void)? = {

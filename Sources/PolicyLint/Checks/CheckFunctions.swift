@@ -63,6 +63,8 @@ struct RunInput {
     }
     var files: [File]
     var contextCount: Int
+    /// Told the rule base in evaluation order (`LintOptions.ruleBaseObserver`).
+    var ruleBaseObserver: (@Sendable ([EffectiveRule]) -> Void)? = nil
 }
 
 /// One option of a check function, typed: a pack's value is read strictly at load.

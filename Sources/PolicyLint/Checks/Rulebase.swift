@@ -71,9 +71,30 @@ struct RulebaseRun {
     var groupValues: [String: Dim?] = [:]
     var groupsInProgress = Set<String>()
     var serviceValues: [String: Dim] = [:]
-    var lineIndexes: [Int: LineIndex] = [:]
+    /// Each file's line starts, for the line numbers messages name.
+    let lineIndexes: [LineIndex]
+    /// Related locations still to be placed: (the issue's file, its index there, the place).
+    var pendingRelated: [(issueFile: Int, issue: Int, file: Int, node: Int)] = []
 
-    init(_ run: RunInput) { self.run = run }
+    init(_ run: RunInput) {
+        self.run = run
+        lineIndexes = run.files.map { LineIndex($0.doc) }
+    }
+
+    /// Line and column of many offsets: each file's in order, with one cursor (a minified export
+    /// is one line, and counting each column from its start would be quadratic).
+    func positions(_ requests: [(file: Int, offset: Int)]) -> [SourcePosition] {
+        var out = [SourcePosition](repeating: SourcePosition(line: 1, column: 1), count: requests.count)
+        var byFile: [Int: [Int]] = [:]
+        for (i, r) in requests.enumerated() { byFile[r.file, default: []].append(i) }
+        for (f, indices) in byFile {
+            var cursor = LineIndex.Cursor(lineIndexes[f])
+            for i in indices.sorted(by: { requests[$0].offset < requests[$1].offset }) { out[i] = cursor.position(of: requests[i].offset) }
+        }
+        return out
+    }
+
+    func line(_ f: Int, _ node: Int) -> Int { lineIndexes[f].lineNumber(of: doc(f).range(node).lowerBound) + 1 }
 
     func doc(_ f: Int) -> JSONDocument { run.files[f].doc }
 
@@ -453,6 +474,39 @@ struct RulebaseRun {
         guard !rules.isEmpty else { return }
         let shadowed = checkShadowing()
         checkRedundant(shadowed: shadowed)
+        placeRelated()
+        if let observer = run.ruleBaseObserver { observer(effectiveRules()) }
+    }
+
+    /// Gives the related locations their positions, all at once.
+    mutating func placeRelated() {
+        guard !pendingRelated.isEmpty else { return }
+        var requests: [(file: Int, offset: Int)] = []
+        for p in pendingRelated {
+            let range = doc(p.file).range(p.node)
+            requests.append((p.file, range.lowerBound)); requests.append((p.file, range.upperBound))
+        }
+        let placed = positions(requests)
+        var slot: [String: Int] = [:]
+        for (i, p) in pendingRelated.enumerated() {
+            let key = "\(p.issueFile)/\(p.issue)"
+            let k = slot[key, default: 0]
+            slot[key] = k + 1
+            issues[p.issueFile]![p.issue].related[k].start = placed[2 * i]
+            issues[p.issueFile]![p.issue].related[k].end = placed[2 * i + 1]
+        }
+    }
+
+    /// The rules in evaluation order, as the audit report lists them.
+    func effectiveRules() -> [EffectiveRule] {
+        let starts = positions(rules.map { ($0.file, doc($0.file).range($0.node).lowerBound) })
+        return rules.enumerated().map { i, rule in
+            let start = starts[i]
+            let policy = policies[rule.policyIndex], policyDoc = doc(policy.file)
+            let policySequence = policyDoc.member(policy.node, "sequence_number").map { policyDoc.kind($0) == .number ? policyDoc.numberText($0) : "?" } ?? "0"
+            return EffectiveRule(file: run.files[rule.file].name, start: start, category: rule.categoryName, policy: rule.policyName, name: rule.name,
+                                 policySequence: policySequence, sequence: rule.implicit ? "last" : rule.seqText, action: rule.actionText, system: rule.system)
+        }
     }
 
     /// Earlier rules indexed by the scope and source they could cover, so that a rule is compared
@@ -550,7 +604,7 @@ struct RulebaseRun {
                     var candidates: [Int] = []
                     index.candidates(rules[r].upper, into: &candidates)
                     // In a block of several policies, earlier rules of the rule's own policy.
-                    for q in pending where rules[q].policyIndex == rules[r].policyIndex && rules[q].ruleSeq < rules[r].ruleSeq { candidates.append(q) }
+                    for q in pending where !shadowed[q] && rules[q].policyIndex == rules[r].policyIndex && rules[q].ruleSeq < rules[r].ruleSeq { candidates.append(q) }
                     var unique: [Int] = []
                     for c in candidates where stamp[c] != r { stamp[c] = r; unique.append(c) }
                     unique.sort()
@@ -558,7 +612,9 @@ struct RulebaseRun {
                 }
                 for r in j..<groupEnd { pending.append(r) }
                 if end - i == 1 || Set(rules[i..<end].map(\.policyIndex)).count == 1 {
-                    for r in j..<groupEnd {
+                    // A rule that never matches covers nothing (after a jump, the Application
+                    // rules see the packets it would have taken).
+                    for r in j..<groupEnd where !shadowed[r] {
                         if let lower = rules[r].lower { index.insert(r, lower) }
                         if rules[r].isCatchAll { catchAlls.append(r) }
                     }
@@ -566,7 +622,7 @@ struct RulebaseRun {
                 }
                 j = groupEnd
             }
-            for r in pending {
+            for r in pending where !shadowed[r] {
                 if let lower = rules[r].lower { index.insert(r, lower) }
                 if rules[r].isCatchAll { catchAlls.append(r) }
             }
@@ -603,7 +659,19 @@ struct RulebaseRun {
                 && Dim.subtract(rule.upper.dims[Box.scope], rules[c].upper.dims[Box.scope], .tokensOnly).isEmpty
                 && (rules[c].action != .jump || inEnvironment)
         }
-        let differing = contributors.filter { rules[$0].action != rule.action }
+        // Another terminal action among the rules that take its packets: its intent is not
+        // enforced, unless rules of its own action alone would take them all (a quarantine drop
+        // before an allow that an earlier allow already covers is no contradiction).
+        var differing = contributors.filter { rules[$0].action != rule.action && rules[$0].action != .jump && rule.action != .jump }
+        if !differing.isEmpty {
+            let alike = contributors.filter { rules[$0].action == rule.action }
+            var rest = [rule.upper]
+            for c in alike {
+                rest = rest.flatMap { Box.subtract($0, rules[c].lower!).pieces }
+                if rest.isEmpty || rest.count > 256 { break }
+            }
+            if rest.isEmpty { differing = []; contributors = alike }
+        }
         if let catchAll {
             let c = rules[catchAll]
             add(r, "rulebase/after-catch-all",
@@ -641,17 +709,9 @@ struct RulebaseRun {
         return (sameAction ? verb(first.action, first.actionText, past: true) : "matched") + " earlier by " + list + together
     }
 
-    mutating func position(_ f: Int, _ node: Int) -> (start: SourcePosition, end: SourcePosition) {
-        if lineIndexes[f] == nil { lineIndexes[f] = LineIndex(doc(f)) }
-        let range = doc(f).range(node)
-        return (lineIndexes[f]!.position(of: range.lowerBound), lineIndexes[f]!.position(of: range.upperBound))
-    }
-
     func describe(_ r: Int, from file: Int, withAction: Bool = false) -> String {
         let rule = rules[r]
-        var lines = lineIndexes[rule.file]
-        if lines == nil { lines = LineIndex(doc(rule.file)) }
-        let line = lines!.position(of: doc(rule.file).range(rule.node).lowerBound).line
+        let line = line(rule.file, rule.node)
         let place = rule.file == file ? "line \(line)" : "\(run.files[rule.file].name) line \(line)"
         let action = withAction ? "\(rule.actionText), " : ""
         if rule.implicit { return "\(rule.name) (\(action)\(rule.seqText), \(rule.categoryName), \(place))" }
@@ -662,8 +722,9 @@ struct RulebaseRun {
         let rule = rules[r]
         var issue = Issue(rule: id, message: message, anchor: rule.node, range: doc(rule.file).range(rule.node))
         for c in related.prefix(20) {
-            let (start, end) = position(rules[c].file, rules[c].node)
-            issue.related.append(RelatedLocation(file: run.files[rules[c].file].name, start: start, end: end, message: describe(c, from: rule.file)))
+            pendingRelated.append((rule.file, issues[rule.file, default: []].count, rules[c].file, rules[c].node))
+            let origin = SourcePosition(line: 1, column: 1)
+            issue.related.append(RelatedLocation(file: run.files[rules[c].file].name, start: origin, end: origin, message: describe(c, from: rule.file)))
         }
         issues[rule.file, default: []].append(issue)
     }

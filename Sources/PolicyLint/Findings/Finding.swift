@@ -71,6 +71,23 @@ public struct RelatedLocation: Sendable, Equatable {
     }
 }
 
+/// One rule of the firewall rule base as NSX evaluates it, for the audit report's effective rule
+/// base: the distributed firewall's and each gateway's rules, in evaluation order across files.
+public struct EffectiveRule: Sendable {
+    public var file: String
+    public var start: SourcePosition
+    /// "Application", "Gateway LocalGatewayRules", "no category".
+    public var category: String
+    public var policy: String
+    public var name: String
+    /// The rule's sequence number as written (the policy's, before it).
+    public var policySequence: String
+    public var sequence: String
+    public var action: String
+    /// NSX's own rule, or the default rule a policy's connectivity_preference adds.
+    public var system: Bool
+}
+
 /// RFC 6901 escaping of one reference token.
 func jsonPointerToken(_ key: String) -> String {
     guard key.contains("~") || key.contains("/") else { return key }
