@@ -64,7 +64,8 @@ struct RulebaseRun {
     var services: [String: Located] = [:]
     var policies: [(file: Int, node: Int, type: String, path: String?)] = []
     var looseRules: [(file: Int, node: Int, parent: String)] = []
-    var used = Set<String>()
+    /// The paths the run names, by hash (as the bundle index hashes them).
+    var used = Set<UInt64>()
     var domainsWithPolicies = Set<String>()
     var tokens: [String: Int32] = [:]
     var rules: [FlatRule] = []
@@ -112,7 +113,7 @@ struct RulebaseRun {
             let doc = file.doc
             var pathByNode: [Int: String] = [:]
             for object in file.facts.objects where !object.path.isEmpty && object.uniqueKey == 0 { pathByNode[object.node] = object.path }
-            for reference in file.facts.references { used.insert(file.facts.target(reference)) }
+            for reference in file.facts.references { used.insert(reference.targetHash) }
             var listed = Set<Int>()
             for resource in file.resources {
                 let node = resource.node
@@ -139,11 +140,17 @@ struct RulebaseRun {
         }
     }
 
+    /// `/infra/domains/d/groups/g` → `/infra/domains/d`.
     static func domain(of path: String) -> String? {
-        guard let range = path.firstRange(of: "/domains/") else { return nil }
-        let rest = path[range.upperBound...]
-        let id = rest.split(separator: "/", maxSplits: 1).first ?? rest[...]
-        return String(path[..<range.upperBound]) + id
+        let utf8 = Array(path.utf8)
+        let marker = Array("/domains/".utf8)
+        guard utf8.count > marker.count else { return nil }
+        for i in 0...(utf8.count - marker.count) where utf8[i] == 0x2F && Array(utf8[i..<(i + marker.count)]) == marker {
+            var end = i + marker.count
+            while end < utf8.count && utf8[end] != 0x2F { end += 1 }
+            return String(decoding: utf8[..<end], as: UTF8.self)
+        }
+        return nil
     }
 
     func text(_ f: Int, _ node: Int, _ key: String) -> String? {
@@ -157,6 +164,28 @@ struct RulebaseRun {
         guard let list = doc.member(node, key), doc.kind(list) == .array else { return [] }
         return doc.elements(list).compactMap { e in doc.stringValue(e).map { (e, $0) } }
     }
+
+    /// The members of an object named by `keys`, found in one pass (a rule is read for a dozen
+    /// fields; looking each up by name walked its members a dozen times).
+    func fields(_ f: Int, _ node: Int, _ keys: [StaticString]) -> [Int?] {
+        let doc = doc(f)
+        var out = [Int?](repeating: nil, count: keys.count)
+        for (k, v) in doc.members(node) {
+            let length = doc.decodedLength(k)
+            for (i, key) in keys.enumerated() where key.utf8CodeUnitCount == length && doc.rawStringIs(k, key) { out[i] = v; break }
+        }
+        return out
+    }
+
+    func text(_ f: Int, _ node: Int?) -> String? { node.flatMap(doc(f).stringValue) }
+    func flag(_ f: Int, _ node: Int?) -> Bool { node.flatMap(doc(f).bool) ?? false }
+    func strings(_ f: Int, _ list: Int?) -> [(node: Int, text: String)] {
+        let doc = doc(f)
+        guard let list, doc.kind(list) == .array else { return [] }
+        return doc.elements(list).compactMap { e in doc.stringValue(e).map { (e, $0) } }
+    }
+
+    static func isAny(_ text: String) -> Bool { text.utf8.count == 3 && text.uppercased() == "ANY" }
 
     func number(_ f: Int, _ node: Int, _ key: String) -> Double {
         doc(f).member(node, key).flatMap(doc(f).double) ?? 0
@@ -236,12 +265,12 @@ struct RulebaseRun {
     }
 
     /// A source or destination list.
-    mutating func addresses(_ f: Int, _ node: Int, _ key: String) -> Dim {
-        let values = strings(f, node, key)
-        if values.isEmpty || values.contains(where: { $0.text.uppercased() == "ANY" }) { return .everything }
+    mutating func addresses(_ f: Int, _ list: Int?) -> Dim {
+        let values = strings(f, list)
+        if values.isEmpty || values.contains(where: { Self.isAny($0.text) }) { return .everything }
         var d = Dim()
         for (_, value) in values {
-            used.insert(value)
+            used.insert(hashText(value))
             if value.hasPrefix("/") {
                 if let computed = groupValue(value) { d = Dim.union(d, computed, .addresses) } else { d.tokens.append(token(value)) }
             } else if let parsed = AddressLiteral.parse(value) {
@@ -314,20 +343,20 @@ struct RulebaseRun {
             return Dim(a: [Span(lo: UInt128(n) << 16, hi: UInt128(n) << 16 | 0xFFFF)])
         case "NestedServiceServiceEntry":
             guard let path = text(f, node, "nested_service_path") else { return opaque() }
-            used.insert(path)
+            used.insert(hashText(path))
             return serviceValue(path, depth: depth + 1)
         default:
             return opaque()
         }
     }
 
-    mutating func serviceDim(_ f: Int, _ node: Int) -> Dim {
-        let paths = strings(f, node, "services")
-        let entries = doc(f).member(node, "service_entries").flatMap { doc(f).kind($0) == .array && doc(f).count($0) > 0 ? $0 : nil }
-        if paths.contains(where: { $0.text.uppercased() == "ANY" }) || (paths.isEmpty && entries == nil) { return .everything }
+    mutating func serviceDim(_ f: Int, services: Int?, entries: Int?) -> Dim {
+        let paths = strings(f, services)
+        let entries = entries.flatMap { doc(f).kind($0) == .array && doc(f).count($0) > 0 ? $0 : nil }
+        if paths.contains(where: { Self.isAny($0.text) }) || (paths.isEmpty && entries == nil) { return .everything }
         var d = Dim()
         for (_, path) in paths {
-            used.insert(path)
+            used.insert(hashText(path))
             d = Dim.union(d, serviceValue(path), .services)
         }
         if let entries {
@@ -338,8 +367,8 @@ struct RulebaseRun {
 
     mutating func scopeDim(_ values: [(node: Int, text: String)]) -> Dim? {
         if values.isEmpty { return nil }
-        if values.contains(where: { $0.text.uppercased() == "ANY" }) { return .everything }
-        for (_, path) in values { used.insert(path) }
+        if values.contains(where: { Self.isAny($0.text) }) { return .everything }
+        for (_, path) in values { used.insert(hashText(path)) }
         return Dim(tokens: Array(Set(values.map { token("scope:" + $0.text) })).sorted())
     }
 
@@ -347,6 +376,10 @@ struct RulebaseRun {
 
     static let dfwCategories = ["Ethernet", "Emergency", "Infrastructure", "Environment", "Application"]
     static let gatewayCategories = ["Emergency", "SystemRules", "SharedPreRules", "LocalGatewayRules", "AutoServiceRules", "Default"]
+
+    static let ruleKeys: [StaticString] = ["disabled", "scope", "action", "source_groups", "destination_groups", "sources_excluded", "destinations_excluded",
+                                           "services", "service_entries", "direction", "ip_protocol", "sequence_number", "display_name", "id",
+                                           "_system_owned", "is_default"]
 
     mutating func flatten() {
         var rulesByPolicyPath: [String: [(file: Int, node: Int)]] = [:]
@@ -377,10 +410,11 @@ struct RulebaseRun {
             if let path = policy.path { members += rulesByPolicyPath[path] ?? [] }
             for (i, member) in members.enumerated() {
                 let (rf, rn) = member
-                guard !flag(rf, rn, "disabled") else { continue }
-                let ruleScope = scopeDim(strings(rf, rn, "scope"))
+                let m = fields(rf, rn, Self.ruleKeys)
+                guard !flag(rf, m[0]) else { continue }
+                let ruleScope = scopeDim(strings(rf, m[1]))
                 guard let scope = policyScope ?? ruleScope ?? (isGateway ? nil : .everything) else { continue }
-                let actionText = text(rf, rn, "action") ?? "ALLOW"
+                let actionText = text(rf, m[2]) ?? "ALLOW"
                 let action: FlatRule.Action
                 switch actionText.uppercased() {
                 case "ALLOW": action = .allow
@@ -388,19 +422,19 @@ struct RulebaseRun {
                 case "JUMP_TO_APPLICATION": action = .jump
                 default: continue
                 }
-                var source = addresses(rf, rn, "source_groups"), destination = addresses(rf, rn, "destination_groups")
+                var source = addresses(rf, m[3]), destination = addresses(rf, m[4])
                 var sourceLower: Dim? = source, destinationLower: Dim? = destination
-                if flag(rf, rn, "sources_excluded") { (source, sourceLower) = Self.complement(source) }
-                if flag(rf, rn, "destinations_excluded") { (destination, destinationLower) = Self.complement(destination) }
-                let service = serviceDim(rf, rn)
+                if flag(rf, m[5]) { (source, sourceLower) = Self.complement(source) }
+                if flag(rf, m[6]) { (destination, destinationLower) = Self.complement(destination) }
+                let service = serviceDim(rf, services: m[7], entries: m[8])
                 let direction: Dim
-                switch (text(rf, rn, "direction") ?? "IN_OUT").uppercased() {
+                switch (text(rf, m[9]) ?? "IN_OUT").uppercased() {
                 case "IN": direction = Dim(a: [Span(lo: 0, hi: 0)])
                 case "OUT": direction = Dim(a: [Span(lo: 1, hi: 1)])
                 default: direction = .everything
                 }
                 var family: Dim
-                switch (text(rf, rn, "ip_protocol") ?? "IPV4_IPV6").uppercased() {
+                switch (text(rf, m[10]) ?? "IPV4_IPV6").uppercased() {
                 case "IPV4": family = Dim(a: [Span(lo: 0, hi: 0)])
                 case "IPV6": family = Dim(a: [Span(lo: 1, hi: 1)])
                 default: family = .everything
@@ -415,12 +449,12 @@ struct RulebaseRun {
                 let upper = Box(dims: [scope, source, destination, service, direction, family])
                 var lower: Box? = nil
                 if let sourceLower, let destinationLower { lower = Box(dims: [scope, sourceLower, destinationLower, service, direction, family]) }
-                let seqNode = doc(rf).member(rn, "sequence_number")
-                let name = text(rf, rn, "display_name") ?? text(rf, rn, "id") ?? "rule"
+                let seqNode = m[11]
+                let name = text(rf, m[12]) ?? text(rf, m[13]) ?? "rule"
                 rules.append(FlatRule(
                     file: rf, node: rn, name: name, policyName: policyName, categoryName: categoryName, table: table, categoryRank: rank,
-                    policySeq: policySeq, policyIndex: p, ruleSeq: number(rf, rn, "sequence_number"), listIndex: i,
-                    action: action, actionText: actionText.uppercased(), system: policySystem || flag(rf, rn, "_system_owned") || flag(rf, rn, "is_default"),
+                    policySeq: policySeq, policyIndex: p, ruleSeq: seqNode.flatMap(doc(rf).double) ?? 0, listIndex: i,
+                    action: action, actionText: actionText.uppercased(), system: policySystem || flag(rf, m[14]) || flag(rf, m[15]),
                     implicit: false, upper: upper, lower: lower,
                     isCatchAll: action != .jump && source.all && destination.all && service.all && direction.all && family.all && lower != nil,
                     seqText: seqNode.map { doc(rf).kind($0) == .number ? doc(rf).numberText($0) : "?" } ?? "0"))
@@ -594,7 +628,9 @@ struct RulebaseRun {
             while end < rules.count && rules[end].table == rules[i].table && rules[end].categoryRank == rules[i].categoryRank
                     && rules[end].policySeq == rules[i].policySeq { end += 1 }
             if rules[i].table != (i > 0 ? rules[i - 1].table : -1) { index = CoverIndex(); catchAlls = [] }
-            var pending: [Int] = []
+            let several = Set(rules[i..<end].map(\.policyIndex)).count > 1
+            // In a block of several policies, the rules seen so far, by policy.
+            var pending: [Int: [Int]] = [:]
             var j = i
             while j < end {
                 // Rules of one policy with one sequence number: unknown order among them.
@@ -604,25 +640,25 @@ struct RulebaseRun {
                     var candidates: [Int] = []
                     index.candidates(rules[r].upper, into: &candidates)
                     // In a block of several policies, earlier rules of the rule's own policy.
-                    for q in pending where !shadowed[q] && rules[q].policyIndex == rules[r].policyIndex && rules[q].ruleSeq < rules[r].ruleSeq { candidates.append(q) }
+                    for q in pending[rules[r].policyIndex] ?? [] where !shadowed[q] && rules[q].ruleSeq < rules[r].ruleSeq { candidates.append(q) }
                     var unique: [Int] = []
                     for c in candidates where stamp[c] != r { stamp[c] = r; unique.append(c) }
                     unique.sort()
                     shadowed[r] = report(r, coveredBy: unique, catchAlls: catchAlls)
                 }
-                for r in j..<groupEnd { pending.append(r) }
-                if end - i == 1 || Set(rules[i..<end].map(\.policyIndex)).count == 1 {
+                if several {
+                    for r in j..<groupEnd { pending[rules[r].policyIndex, default: []].append(r) }
+                } else {
                     // A rule that never matches covers nothing (after a jump, the Application
                     // rules see the packets it would have taken).
                     for r in j..<groupEnd where !shadowed[r] {
                         if let lower = rules[r].lower { index.insert(r, lower) }
                         if rules[r].isCatchAll { catchAlls.append(r) }
                     }
-                    pending.removeAll()
                 }
                 j = groupEnd
             }
-            for r in pending where !shadowed[r] {
+            for r in pending.values.joined().sorted() where !shadowed[r] {
                 if let lower = rules[r].lower { index.insert(r, lower) }
                 if rules[r].isCatchAll { catchAlls.append(r) }
             }
@@ -756,13 +792,13 @@ struct RulebaseRun {
             for c in candidates where stamp[c] != r { stamp[c] = r; unique.append(c) }
             unique.sort()
             guard let l = unique.first(where: { c in
-                rules[c].action == rule.action && before(rule, rules[c]) && rules[c].lower.map { Box.covers($0, rule.upper) } == true
+                rules[c].actionText == rule.actionText && before(rule, rules[c]) && rules[c].lower.map { Box.covers($0, rule.upper) } == true
             }) else { continue }
             let from = blockStart[r], to = blockEnd[l]
             guard to - from <= 2000 else { continue }
             let inEnvironment = rule.categoryName == "Environment"
             let interferes = (from...to).contains { x in
-                x != r && x != l && rules[x].action != rule.action && (rules[x].action != .jump || inEnvironment)
+                x != r && x != l && rules[x].actionText != rule.actionText && (rules[x].action != .jump || inEnvironment)
                     && Box.mayIntersect(rules[x].upper, rule.upper)
             }
             guard !interferes else { continue }
@@ -781,7 +817,7 @@ struct RulebaseRun {
             var out: [(node: Int, path: String)] = []
             if let list = doc(group.file).member(group.node, "expression") { groupReferences(list, file: group.file, into: &out) }
             edges[path] = out.filter { groups[$0.path] != nil }
-            for reference in out { used.insert(reference.path) }
+            for reference in out { used.insert(hashText(reference.path)) }
         }
         // Tarjan's strongly connected components, iteratively.
         var indexOf: [String: Int] = [:], low: [String: Int] = [:], onStack = Set<String>(), stack: [String] = []
@@ -854,7 +890,7 @@ struct RulebaseRun {
         }
         for path in groups.keys.sorted() {
             let group = groups[path]!
-            guard let domain = Self.domain(of: path), domainsWithPolicies.contains(domain), !used.contains(path), !isSystem(group) else { continue }
+            guard let domain = Self.domain(of: path), domainsWithPolicies.contains(domain), !used.contains(hashText(path)), !isSystem(group) else { continue }
             issues[group.file, default: []].append(Issue(
                 rule: "rulebase/unused-group",
                 message: "group '\(Self.lastSegment(path))' is used by no rule, group or policy scope of this run, which holds the policies of \(Self.lastSegment(domain))",
@@ -862,7 +898,7 @@ struct RulebaseRun {
         }
         for path in services.keys.sorted() {
             let service = services[path]!
-            guard !used.contains(path), !isSystem(service) else { continue }
+            guard !used.contains(hashText(path)), !isSystem(service) else { continue }
             issues[service.file, default: []].append(Issue(
                 rule: "rulebase/unused-service",
                 message: "service '\(Self.lastSegment(path))' is used by no rule or service of this run, which holds security policies",

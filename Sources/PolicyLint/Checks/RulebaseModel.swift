@@ -104,7 +104,10 @@ struct Dim: Equatable {
 
     static func union(_ x: Dim, _ y: Dim, _ space: DimSpace) -> Dim {
         if x.all || y.all { return .everything }
-        return Dim(a: x.a + y.a, b: x.b + y.b, tokens: Array(Set(x.tokens + y.tokens)).sorted()).normalized(space)
+        let tokens = x.tokens.isEmpty ? y.tokens : y.tokens.isEmpty ? x.tokens : Array(Set(x.tokens + y.tokens)).sorted()
+        if x.a.isEmpty && x.b.isEmpty { return Dim(a: y.a, b: y.b, tokens: tokens) }
+        if y.a.isEmpty && y.b.isEmpty { return Dim(a: x.a, b: x.b, tokens: tokens) }
+        return Dim(a: x.a + y.a, b: x.b + y.b, tokens: tokens).normalized(space)
     }
 
     /// What both hold, as far as known: spans exactly, tokens only when both name them (or one
@@ -199,6 +202,9 @@ struct Box {
 enum AddressLiteral {
     /// The literal's spans: (IPv4, IPv6); nil when it is no literal.
     static func parse(_ text: String) -> (v4: [Span], v6: [Span])? {
+        // IPv4, the common case, read from the bytes.
+        var copy = text
+        if let fast = copy.withUTF8({ ipv4Literal($0) }) { return fast.map { ([$0], []) } }
         let text = text.trimmingPrefix(" ")
         if let dash = text.firstIndex(of: "-") {
             let from = String(text[..<dash]), to = String(text[text.index(after: dash)...])
@@ -225,6 +231,53 @@ enum AddressLiteral {
             return ([], [Span(lo: v6 & mask, hi: v6 | ~mask)])
         }
         return nil
+    }
+
+    /// An IPv4 literal's span: nil when the text is not IPv4 at all (no ':' check needed by the
+    /// caller), .some(nil) when it looks like IPv4 but is invalid.
+    static func ipv4Literal(_ b: UnsafeBufferPointer<UInt8>) -> Span?? {
+        var start = 0
+        while start < b.count && b[start] == 0x20 { start += 1 }
+        var dash = -1, slash = -1
+        for i in start..<b.count {
+            switch b[i] {
+            case 0x2D: if dash < 0 { dash = i }
+            case 0x2F: if slash < 0 { slash = i }
+            case 0x2E, 0x30...0x39: break
+            default: return nil
+            }
+        }
+        func address(_ from: Int, _ to: Int) -> UInt32? {
+            var value: UInt32 = 0, octet: UInt32 = 0, digits = 0, dots = 0
+            for i in from..<to {
+                if b[i] == 0x2E {
+                    guard digits > 0 else { return nil }
+                    value = value << 8 | octet; octet = 0; digits = 0; dots += 1
+                } else if b[i] >= 0x30 && b[i] <= 0x39 {
+                    octet = octet * 10 + UInt32(b[i] - 0x30); digits += 1
+                    guard digits <= 3, octet <= 255 else { return nil }
+                } else { return nil }
+            }
+            guard digits > 0, dots == 3 else { return nil }
+            return value << 8 | octet
+        }
+        if dash >= 0 {
+            guard slash < 0, let lo = address(start, dash), let hi = address(dash + 1, b.count), lo <= hi else { return .some(nil) }
+            return Span(lo: UInt128(lo), hi: UInt128(hi))
+        }
+        guard let a = address(start, slash >= 0 ? slash : b.count) else { return .some(nil) }
+        var prefix = 32
+        if slash >= 0 {
+            guard slash + 1 < b.count, b.count - slash - 1 <= 2 else { return .some(nil) }
+            prefix = 0
+            for i in (slash + 1)..<b.count {
+                guard b[i] >= 0x30 && b[i] <= 0x39 else { return .some(nil) }
+                prefix = prefix * 10 + Int(b[i] - 0x30)
+            }
+            guard prefix <= 32 else { return .some(nil) }
+        }
+        let mask: UInt32 = prefix == 0 ? 0 : UInt32.max << (32 - prefix)
+        return Span(lo: UInt128(a & mask), hi: UInt128(a | ~mask))
     }
 
     static func ipv4(_ text: String) -> UInt32? {
