@@ -183,6 +183,30 @@ struct RulebaseTests {
         }
     }
 
+    @Test("the HTML audit report lists the effective rule base in evaluation order, shadowed rules linked to what covers them")
+    func htmlEffectiveRuleBase() {
+        var run = Self.cleanRun
+        run.append(("planted.json", Self.policy("late", sequence: 900, rules: [
+            Self.rule("db-ssh-drop", 20, "DROP", source: #""10.9.0.1""#, destination: #""/infra/domains/default/groups/db""#, services: #""/infra/services/SSH""#),
+        ])))
+        let collected = Mutex<[EffectiveRule]>([])
+        var options = LintOptions()
+        options.ruleBaseObserver = { rules in collected.withLock { $0 = rules } }
+        let reports = Linter(ruleSet: builtInRules, options: options).lint(bundle: run.map { (name: $0.0, bytes: Array($0.1.utf8)) })
+        var result = RunResult(files: reports, ruleSet: builtInRules, toolVersion: "t")
+        result.ruleBase = collected.withLock { $0 }
+        // Emergency first, then the Application policies by sequence number, the deny-all last.
+        #expect(result.ruleBase.map(\.name) == ["block-known-bad", "web-to-db", "admins-to-db", "drop-other-db", "admins-ssh-web", "https-to-web",
+                                                "app-vms-out", "db-ssh-drop", "deny-all"])
+        let html = HTMLReporter().render(result)
+        #expect(html.contains("<h2 id=\"rule-base\">Effective rule base</h2>"))
+        // Rule 8 (db-ssh-drop) is marked a conflict and links to rule 3 (admins-to-db).
+        #expect(html.contains("<tr id=\"rule-8\" class=\"conflict\">"))
+        #expect(html.contains("by <a href=\"#rule-3\">#3</a>"))
+        // Without a rule base (another format, or no policies), no section.
+        #expect(!HTMLReporter().render(RunResult(files: reports, ruleSet: builtInRules, toolVersion: "t")).contains("Effective rule base"))
+    }
+
     @Test("a pack names a run check only in runChecks, and a run check only there")
     func runChecksInThePackLanguage() throws {
         let misplaced = #"{"pack": "x", "documentChecks": [{"function": "rulebase", "rules": ["rulebase/shadowed"], "given": {"objectsWith": ["rules"]}}]}"#

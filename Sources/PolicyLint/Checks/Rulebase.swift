@@ -70,6 +70,8 @@ struct RulebaseRun {
     var tokens: [String: Int32] = [:]
     var rules: [FlatRule] = []
     var groupValues: [String: Dim?] = [:]
+    /// A path's addresses by the hash of its text: a computed group's, or its own token.
+    var pathValues: [UInt64: Dim] = [:]
     var groupsInProgress = Set<String>()
     var serviceValues: [String: Dim] = [:]
     /// Each file's line starts, for the line numbers messages name.
@@ -77,8 +79,13 @@ struct RulebaseRun {
     /// Related locations still to be placed: (the issue's file, its index there, the place).
     var pendingRelated: [(issueFile: Int, issue: Int, file: Int, node: Int)] = []
 
+    /// The files' documents, read in place (`docs[f].member(…)` borrows; a copy retained each
+    /// of its arrays, for every field read).
+    let docs: [JSONDocument]
+
     init(_ run: RunInput) {
         self.run = run
+        docs = run.files.map(\.doc)
         lineIndexes = run.files.map { LineIndex($0.doc) }
     }
 
@@ -95,9 +102,9 @@ struct RulebaseRun {
         return out
     }
 
-    func line(_ f: Int, _ node: Int) -> Int { lineIndexes[f].lineNumber(of: doc(f).range(node).lowerBound) + 1 }
+    func line(_ f: Int, _ node: Int) -> Int { lineIndexes[f].lineNumber(of: docs[f].range(node).lowerBound) + 1 }
 
-    func doc(_ f: Int) -> JSONDocument { run.files[f].doc }
+    func doc(_ f: Int) -> JSONDocument { docs[f] }
 
     mutating func token(_ text: String) -> Int32 {
         if let t = tokens[text] { return t }
@@ -154,10 +161,10 @@ struct RulebaseRun {
     }
 
     func text(_ f: Int, _ node: Int, _ key: String) -> String? {
-        doc(f).member(node, key).flatMap(doc(f).stringValue)
+        docs[f].member(node, key).flatMap(docs[f].stringValue)
     }
 
-    func flag(_ f: Int, _ node: Int, _ key: String) -> Bool { doc(f).member(node, key).flatMap(doc(f).bool) ?? false }
+    func flag(_ f: Int, _ node: Int, _ key: String) -> Bool { docs[f].member(node, key).flatMap(docs[f].bool) ?? false }
 
     func strings(_ f: Int, _ node: Int, _ key: String) -> [(node: Int, text: String)] {
         let doc = doc(f)
@@ -177,8 +184,8 @@ struct RulebaseRun {
         return out
     }
 
-    func text(_ f: Int, _ node: Int?) -> String? { node.flatMap(doc(f).stringValue) }
-    func flag(_ f: Int, _ node: Int?) -> Bool { node.flatMap(doc(f).bool) ?? false }
+    func text(_ f: Int, _ node: Int?) -> String? { node.flatMap(docs[f].stringValue) }
+    func flag(_ f: Int, _ node: Int?) -> Bool { node.flatMap(docs[f].bool) ?? false }
     func strings(_ f: Int, _ list: Int?) -> [(node: Int, text: String)] {
         let doc = doc(f)
         guard let list, doc.kind(list) == .array else { return [] }
@@ -188,7 +195,7 @@ struct RulebaseRun {
     static func isAny(_ text: String) -> Bool { text.utf8.count == 3 && text.uppercased() == "ANY" }
 
     func number(_ f: Int, _ node: Int, _ key: String) -> Double {
-        doc(f).member(node, key).flatMap(doc(f).double) ?? 0
+        docs[f].member(node, key).flatMap(docs[f].double) ?? 0
     }
 
     // MARK: Groups and services
@@ -198,7 +205,7 @@ struct RulebaseRun {
         if let known = groupValues[path] { return known }
         guard let group = groups[path], !groupsInProgress.contains(path) else { return nil }
         groupsInProgress.insert(path)
-        let value = doc(group.file).member(group.node, "expression").flatMap { expressions($0, file: group.file) }
+        let value = docs[group.file].member(group.node, "expression").flatMap { expressions($0, file: group.file) }
         groupsInProgress.remove(path)
         groupValues[path] = .some(value)
         return value
@@ -248,7 +255,7 @@ struct RulebaseRun {
             }
             return d
         case "NestedExpression":
-            return doc(f).member(node, "expressions").flatMap { expressions($0, file: f) }
+            return docs[f].member(node, "expressions").flatMap { expressions($0, file: f) }
         default:
             return nil
         }
@@ -264,34 +271,47 @@ struct RulebaseRun {
         }
     }
 
-    /// A source or destination list.
+    /// A source or destination list. Paths are looked up by their hash, computed from the
+    /// document's bytes: a rule base names the same groups over and over.
     mutating func addresses(_ f: Int, _ list: Int?) -> Dim {
-        let values = strings(f, list)
-        if values.isEmpty || values.contains(where: { Self.isAny($0.text) }) { return .everything }
+        let doc = doc(f)
+        guard let list, doc.kind(list) == .array, doc.count(list) > 0 else { return .everything }
         var d = Dim()
-        for (_, value) in values {
-            used.insert(hashText(value))
-            if value.hasPrefix("/") {
-                if let computed = groupValue(value) { d = Dim.union(d, computed, .addresses) } else { d.tokens.append(token(value)) }
-            } else if let parsed = AddressLiteral.parse(value) {
+        var opaque: [Int32] = []
+        for e in doc.elements(list) where doc.kind(e) == .string {
+            if doc.rawStringHasPrefix(e, "/") {
+                let hash = doc.stringHash(e)
+                used.insert(hash)
+                let value: Dim
+                if let known = pathValues[hash] { value = known } else {
+                    let path = doc.string(e)
+                    value = groupValue(path) ?? Dim(tokens: [token(path)])
+                    pathValues[hash] = value
+                }
+                if value.a.isEmpty && value.b.isEmpty && !value.all { opaque += value.tokens } else { d = Dim.union(d, value, .addresses) }
+                continue
+            }
+            let text = doc.string(e)
+            if Self.isAny(text) { return .everything }
+            if let parsed = AddressLiteral.parse(text) {
                 d.a += parsed.v4; d.b += parsed.v6
             } else {
-                d.tokens.append(token("literal:" + value))
+                opaque.append(token("literal:" + text))
             }
         }
-        d.tokens = Array(Set(d.tokens)).sorted()
+        if !opaque.isEmpty { d.tokens = Array(Set(d.tokens + opaque)).sorted() }
         return d.normalized(.addresses)
     }
 
     mutating func serviceValue(_ path: String, depth: Int = 0) -> Dim {
         if let known = serviceValues[path] { return known }
         guard let service = services[path], depth < 8,
-              let list = doc(service.file).member(service.node, "service_entries"), doc(service.file).kind(list) == .array,
-              doc(service.file).count(list) > 0 else {
+              let list = docs[service.file].member(service.node, "service_entries"), docs[service.file].kind(list) == .array,
+              docs[service.file].count(list) > 0 else {
             return Dim(tokens: [token(path)])
         }
         var d = Dim()
-        for entry in doc(service.file).elements(list) { d = Dim.union(d, serviceEntry(entry, file: service.file, depth: depth), .services) }
+        for entry in docs[service.file].elements(list) { d = Dim.union(d, serviceEntry(entry, file: service.file, depth: depth), .services) }
         serviceValues[path] = d
         return d
     }
@@ -352,7 +372,7 @@ struct RulebaseRun {
 
     mutating func serviceDim(_ f: Int, services: Int?, entries: Int?) -> Dim {
         let paths = strings(f, services)
-        let entries = entries.flatMap { doc(f).kind($0) == .array && doc(f).count($0) > 0 ? $0 : nil }
+        let entries = entries.flatMap { docs[f].kind($0) == .array && docs[f].count($0) > 0 ? $0 : nil }
         if paths.contains(where: { Self.isAny($0.text) }) || (paths.isEmpty && entries == nil) { return .everything }
         var d = Dim()
         for (_, path) in paths {
@@ -360,7 +380,7 @@ struct RulebaseRun {
             d = Dim.union(d, serviceValue(path), .services)
         }
         if let entries {
-            for entry in doc(f).elements(entries) where doc(f).kind(entry) == .object { d = Dim.union(d, serviceEntry(entry, file: f, depth: 0), .services) }
+            for entry in docs[f].elements(entries) where docs[f].kind(entry) == .object { d = Dim.union(d, serviceEntry(entry, file: f, depth: 0), .services) }
         }
         return d
     }
@@ -404,8 +424,8 @@ struct RulebaseRun {
             let policySeq = number(f, node, "sequence_number")
             let policyScope = scopeDim(strings(f, node, "scope"))
             var members: [(file: Int, node: Int)] = []
-            if let list = doc(f).member(node, "rules"), doc(f).kind(list) == .array {
-                members = doc(f).elements(list).filter { doc(f).kind($0) == .object }.map { (f, $0) }
+            if let list = docs[f].member(node, "rules"), docs[f].kind(list) == .array {
+                members = docs[f].elements(list).filter { docs[f].kind($0) == .object }.map { (f, $0) }
             }
             if let path = policy.path { members += rulesByPolicyPath[path] ?? [] }
             for (i, member) in members.enumerated() {
@@ -453,16 +473,16 @@ struct RulebaseRun {
                 let name = text(rf, m[12]) ?? text(rf, m[13]) ?? "rule"
                 rules.append(FlatRule(
                     file: rf, node: rn, name: name, policyName: policyName, categoryName: categoryName, table: table, categoryRank: rank,
-                    policySeq: policySeq, policyIndex: p, ruleSeq: seqNode.flatMap(doc(rf).double) ?? 0, listIndex: i,
+                    policySeq: policySeq, policyIndex: p, ruleSeq: seqNode.flatMap(docs[rf].double) ?? 0, listIndex: i,
                     action: action, actionText: actionText.uppercased(), system: policySystem || flag(rf, m[14]) || flag(rf, m[15]),
                     implicit: false, upper: upper, lower: lower,
                     isCatchAll: action != .jump && source.all && destination.all && service.all && direction.all && family.all && lower != nil,
-                    seqText: seqNode.map { doc(rf).kind($0) == .number ? doc(rf).numberText($0) : "?" } ?? "0"))
+                    seqText: seqNode.map { docs[rf].kind($0) == .number ? docs[rf].numberText($0) : "?" } ?? "0"))
             }
             // connectivity_preference (or the deprecated connectivity_strategy) adds a last rule.
             if !isGateway, table == 0 {
-                let preferenceNode = doc(f).member(node, "connectivity_preference") ?? doc(f).member(node, "connectivity_strategy")
-                let preference = preferenceNode.flatMap(doc(f).stringValue)?.uppercased() ?? ""
+                let preferenceNode = docs[f].member(node, "connectivity_preference") ?? docs[f].member(node, "connectivity_strategy")
+                let preference = preferenceNode.flatMap(docs[f].stringValue)?.uppercased() ?? ""
                 let action: FlatRule.Action?
                 if preference.hasPrefix("ALLOWLIST") || preference.hasPrefix("WHITELIST") { action = .deny }
                 else if preference.hasPrefix("DENYLIST") || preference.hasPrefix("BLACKLIST") { action = .allow }
@@ -517,7 +537,7 @@ struct RulebaseRun {
         guard !pendingRelated.isEmpty else { return }
         var requests: [(file: Int, offset: Int)] = []
         for p in pendingRelated {
-            let range = doc(p.file).range(p.node)
+            let range = docs[p.file].range(p.node)
             requests.append((p.file, range.lowerBound)); requests.append((p.file, range.upperBound))
         }
         let placed = positions(requests)
@@ -674,9 +694,8 @@ struct RulebaseRun {
         var remainder = [rule.upper]
         var contributors: [Int] = []
         for c in candidates {
-            let coverer = rules[c]
-            if coverer.action == .jump && !inEnvironment { continue }
-            guard let lower = coverer.lower, before(coverer, rule) else { continue }
+            if rules[c].action == .jump && !inEnvironment { continue }
+            guard before(rules[c], rule), let lower = rules[c].lower else { continue }
             var next: [Box] = []
             var removed = false
             for piece in remainder {
@@ -756,7 +775,7 @@ struct RulebaseRun {
 
     mutating func add(_ r: Int, _ id: String, _ message: String, related: [Int]) {
         let rule = rules[r]
-        var issue = Issue(rule: id, message: message, anchor: rule.node, range: doc(rule.file).range(rule.node))
+        var issue = Issue(rule: id, message: message, anchor: rule.node, range: docs[rule.file].range(rule.node))
         for c in related.prefix(20) {
             pendingRelated.append((rule.file, issues[rule.file, default: []].count, rules[c].file, rules[c].node))
             let origin = SourcePosition(line: 1, column: 1)
@@ -815,15 +834,18 @@ struct RulebaseRun {
         var edges: [String: [(node: Int, path: String)]] = [:]
         for (path, group) in groups {
             var out: [(node: Int, path: String)] = []
-            if let list = doc(group.file).member(group.node, "expression") { groupReferences(list, file: group.file, into: &out) }
-            edges[path] = out.filter { groups[$0.path] != nil }
+            if let list = docs[group.file].member(group.node, "expression") { groupReferences(list, file: group.file, into: &out) }
+            guard !out.isEmpty else { continue }
+            let inRun = out.filter { groups[$0.path] != nil }
+            if !inRun.isEmpty { edges[path] = inRun }
             for reference in out { used.insert(hashText(reference.path)) }
         }
         // Tarjan's strongly connected components, iteratively.
         var indexOf: [String: Int] = [:], low: [String: Int] = [:], onStack = Set<String>(), stack: [String] = []
         var counter = 0
         var components: [[String]] = []
-        for start in groups.keys.sorted() where indexOf[start] == nil {
+        // Only groups that name other groups can be in a cycle.
+        for start in edges.keys.sorted() where indexOf[start] == nil {
             var work: [(node: String, next: Int)] = [(start, 0)]
             indexOf[start] = counter; low[start] = counter; counter += 1
             stack.append(start); onStack.insert(start)
@@ -874,7 +896,7 @@ struct RulebaseRun {
                 let message = path == edge.path
                     ? "group '\(Self.lastSegment(path))' includes itself: its membership can never be computed"
                     : "groups include each other: \(names.joined(separator: " → ")); NSX cannot compute their membership"
-                issues[group.file, default: []].append(Issue(rule: "nsx/group-cycle", message: message, anchor: edge.node, range: doc(group.file).range(edge.node)))
+                issues[group.file, default: []].append(Issue(rule: "nsx/group-cycle", message: message, anchor: edge.node, range: docs[group.file].range(edge.node)))
             }
         }
     }
@@ -894,7 +916,7 @@ struct RulebaseRun {
             issues[group.file, default: []].append(Issue(
                 rule: "rulebase/unused-group",
                 message: "group '\(Self.lastSegment(path))' is used by no rule, group or policy scope of this run, which holds the policies of \(Self.lastSegment(domain))",
-                anchor: group.node, range: doc(group.file).range(group.node)))
+                anchor: group.node, range: docs[group.file].range(group.node)))
         }
         for path in services.keys.sorted() {
             let service = services[path]!
@@ -902,7 +924,7 @@ struct RulebaseRun {
             issues[service.file, default: []].append(Issue(
                 rule: "rulebase/unused-service",
                 message: "service '\(Self.lastSegment(path))' is used by no rule or service of this run, which holds security policies",
-                anchor: service.node, range: doc(service.file).range(service.node)))
+                anchor: service.node, range: docs[service.file].range(service.node)))
         }
     }
 }
