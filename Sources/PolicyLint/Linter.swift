@@ -19,6 +19,12 @@ public struct LintOptions: Sendable {
     /// Told the name of each step of `lint(bundle:)` as it ends (`POLICYLINT_PHASE_TIMES`, for
     /// the benchmark's breakdown of a run).
     public var phaseObserver: (@Sendable (String) -> Void)?
+    /// Told how long each run check (`runChecks`) took, in seconds: it runs beside the other
+    /// checks, so the phases do not show it (`POLICYLINT_PHASE_TIMES`).
+    public var durationObserver: (@Sendable (String, Double) -> Void)?
+    /// Given the rule base in NSX's evaluation order, when a run check reads one (the HTML
+    /// audit report's effective rule base).
+    public var ruleBaseObserver: (@Sendable ([EffectiveRule]) -> Void)?
     /// False for a process that ends after one run (the command): the documents, their nodes
     /// and facts are then left for the process's end to reclaim. Freeing a large export's
     /// hundreds of thousands of objects one by one took longer than the kernel takes to reclaim
@@ -87,6 +93,10 @@ public struct Linter: Sendable {
         options.phaseObserver?("scan")
 
         var tasks: [CheckTask] = [.bundleIndex]
+        // A run check runs unless configuration turned every one of its rules off.
+        for (c, call) in ruleSet.runChecks.enumerated() where call.rules.contains(where: { options.levels[$0] != .some(nil) }) {
+            tasks.append(.runCheck(c))
+        }
         for (f, scan) in scans.enumerated() where f >= context.count {
             let slices = Self.pieces(scan.discovered.resources.count, count: pieceCount(scan.doc))
             for (i, slice) in slices.enumerated() {
@@ -99,13 +109,23 @@ public struct Linter: Sendable {
                 return .bundle(BundleIndex(strictReferences: options.strictReferences, schema: ruleSet.bundleSchema).check(scans.map(\.facts)))
             case .resources(let f, let slice, let andDocumentChecks):
                 return .checks(file: f, check(scans[f], resources: slice, andDocumentChecks: andDocumentChecks))
+            case .runCheck(let c):
+                let started = ContinuousClock.now
+                let call = ruleSet.runChecks[c]
+                let input = RunInput(files: scans.map { RunInput.File(name: $0.file, doc: $0.doc, resources: $0.discovered.resources, facts: $0.facts) },
+                                     contextCount: context.count, ruleBaseObserver: options.ruleBaseObserver)
+                var issues = (call.body as! any RunCheckBody).check(run: input)
+                for (f, list) in issues { issues[f] = list.filter { call.rules.contains($0.rule) } }
+                let elapsed = ContinuousClock.now - started
+                options.durationObserver?(call.function.name, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                return .bundle(issues)
             }
         }
         var checks = [CheckOutcome.Checks](repeating: CheckOutcome.Checks(), count: scans.count)
         var crossFile: [Int: [Issue]] = [:]
         for outcome in outcomes {
             switch outcome {
-            case .bundle(let issues): crossFile = issues
+            case .bundle(let issues): crossFile.merge(issues, uniquingKeysWith: +)
             case .checks(let f, let part):
                 checks[f].issues += part.issues
                 checks[f].checked.merge(part.checked, uniquingKeysWith: +)
@@ -210,6 +230,8 @@ public struct Linter: Sendable {
     /// Step 2's work: the bundle index, or a slice of one file's discovered objects.
     enum CheckTask {
         case bundleIndex
+        /// A pack's run check, by its index in `RuleSet.runChecks`.
+        case runCheck(Int)
         /// `andDocumentChecks`: also the checks of the whole document (the packs' document
         /// checks, an unknown document), done once, by the file's last slice.
         case resources(file: Int, Range<Int>, andDocumentChecks: Bool)
@@ -321,6 +343,7 @@ public struct Linter: Sendable {
                 fix.end = fixCursor.position(of: fix.edit.range.upperBound)
                 finding.fix = fix
             }
+            finding.related = issue.related
             // A finding about a whole object or list (a missing field, a condition) is known by its
             // rule and pointer alone: hashing every member would make an edit to an unrelated
             // field look like a new finding to a baseline or to code scanning.

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import FoundationEssentials
 import PolicyLint
+import Synchronization
 
 struct LintCommand {
     var arguments: Arguments
@@ -50,6 +51,10 @@ struct LintCommand {
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
         }
         options.phaseObserver = phaseTimes
+        options.durationObserver = checkTimes
+        // The audit report lists the rule base in evaluation order.
+        let ruleBase = RuleBaseKept()
+        if arguments.format.name == "html" { options.ruleBaseObserver = { rules in ruleBase.rules.withLock { $0 = rules } } }
         options.freesDocuments = false  // the process ends after this run
         let linter = Linter(ruleSet: ruleSet, options: options)
 
@@ -134,6 +139,7 @@ struct LintCommand {
         var run = RunResult(files: baselined.reports, ruleSet: ruleSet, toolVersion: policylintVersion, runFindings: runFindings)
         run.baselinedCount = baselined.count
         run.skippedFiles = skipped
+        run.ruleBase = ruleBase.rules.withLock { $0 }
 
         phaseTimes?("suppress")
         if let output = arguments.output {
@@ -310,6 +316,17 @@ let phaseTimes: (@Sendable (String) -> Void)? = {
         clock_gettime(CLOCK_MONOTONIC, &now)
         writeStandardError("policylint: phase \(phase) \(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)\n")
     }
+}()
+
+/// The rule base a run read, kept for the report.
+final class RuleBaseKept: Sendable {
+    let rules = Mutex<[EffectiveRule]>([])
+}
+
+/// With POLICYLINT_PHASE_TIMES set, how long each run check took, on standard error.
+let checkTimes: (@Sendable (String, Double) -> Void)? = {
+    guard getenv("POLICYLINT_PHASE_TIMES") != nil else { return nil }
+    return { name, seconds in writeStandardError("policylint: check \(name) \(seconds)\n") }
 }()
 
 /// Today in the local time zone: an ignore that `expires` on a day works until that day ends

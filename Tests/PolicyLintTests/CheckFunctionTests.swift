@@ -94,7 +94,7 @@ struct CheckFunctionTests {
 
     @Test("a check is loaded strictly, with its position and a did-you-mean", arguments: [
         (#"{"function": "time-interval-in-order", "rule": "sps/time-interval-order"}"#, "1:75",
-         "unknown check function 'time-interval-in-order' (known: address-literals, any-alone, credential, group-expression, href-ends-with-key, list-complete, listed-value, path-ends-with-id, policy-rules, port-values, resource-type-known, rule-hygiene, time-intervals-in-order, tls-hygiene, token-value); did you mean 'time-intervals-in-order'?"),
+         "unknown check function 'time-interval-in-order' (known: address-literals, any-alone, credential, group-expression, href-ends-with-key, list-complete, listed-value, path-ends-with-id, policy-rules, port-values, resource-type-known, rule-hygiene, rulebase, time-intervals-in-order, tls-hygiene, token-value); did you mean 'time-intervals-in-order'?"),
         (#"{"function": "time-intervals-in-order", "rule": "sps/time-interval-order", "options": {"day": ["Mon"]}}"#, "1:149",
          "unknown option 'day' of check function 'time-intervals-in-order' (it takes days); did you mean 'days'?"),
         (#"{"function": "time-intervals-in-order", "rule": "sps/time-interval-ordre", "options": {"days": ["Mon"]}}"#, "1:110",
@@ -154,7 +154,7 @@ struct CheckFunctionTests {
     }
 
     @Test func everyFunctionsRulesAreDeclaredAndNamedByABuiltInPack() throws {
-        let named = Set(builtInRules.types.values.flatMap(\.checks).map(\.function.name) + builtInRules.documentChecks.map(\.function.name))
+        let named = Set(builtInRules.types.values.flatMap(\.checks).map(\.function.name) + builtInRules.documentChecks.map(\.function.name) + builtInRules.runChecks.map(\.function.name))
         for function in CheckFunctions.all {
             #expect(named.contains(function.name), "no built-in pack names \(function.name)")
             for rule in function.rules { #expect(builtInRules.rules[rule] != nil, "\(function.name): \(rule)") }

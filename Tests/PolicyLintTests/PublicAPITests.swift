@@ -11,7 +11,7 @@ struct PublicAPITests {
         // Rule loading, and a rule's documentation (`policylint rules`, `explain`).
         "RuleSet", "RulePack", "RulePackLoader", "ModelLines", "RuleDescription", "RuleDocumentation", "ConfigurationError",
         // Findings, their positions and fixes.
-        "Finding", "Level", "SourcePosition", "Excerpt", "Suppression", "Fix", "TextEdit", "Fixer",
+        "Finding", "Level", "SourcePosition", "Excerpt", "RelatedLocation", "EffectiveRule", "Suppression", "Fix", "TextEdit", "Fixer",
         // Configuration and baseline, as the command applies them.
         "Configuration", "CalendarDate", "ProjectPath", "Baseline",
         // Reporters and the registry of formats.

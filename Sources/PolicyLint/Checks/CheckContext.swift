@@ -22,6 +22,9 @@ struct Issue {
     /// An earlier place the message names (the first of a repeated key), as a byte offset: its
     /// line and column replace `earlierPosition` in the message when the issue is placed.
     var earlier: Int? = nil
+    /// Other places the finding names, in any file of the run, already placed (the earlier
+    /// rules that shadow a rule: SARIF `relatedLocations`).
+    var related: [RelatedLocation] = []
 
     static let earlierPosition = "{earlier position}"
 }

@@ -9,6 +9,9 @@ struct CheckFunction: Sendable {
         case object
         /// A member (key and value) found anywhere: `documentChecks` given `members` or `anyString`.
         case member
+        /// The whole run, every file at once: a pack's `runChecks` (the rule base as NSX
+        /// evaluates it, across the files that hold its policies, groups and services).
+        case run
     }
 
     let name: String
@@ -37,6 +40,31 @@ struct StringPicker: Sendable {
 protocol CheckBody: Sendable {
     /// `member` is the member the check was given (for a `.member` function), else nil.
     func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext)
+}
+
+/// The logic of a run check (`runChecks`): given every file of the run, its issues by file
+/// (the index of the file in the run).
+protocol RunCheckBody: CheckBody {
+    func check(run: RunInput) -> [Int: [Issue]]
+}
+
+extension RunCheckBody {
+    func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext) {}
+}
+
+/// What a run check is given: each file of the run, parsed, its objects discovered and its
+/// bundle facts gathered. `context` files (`--context`) come first and get no report.
+struct RunInput {
+    struct File {
+        var name: String
+        var doc: JSONDocument
+        var resources: [Resource]
+        var facts: BundleFacts
+    }
+    var files: [File]
+    var contextCount: Int
+    /// Told the rule base in evaluation order (`LintOptions.ruleBaseObserver`).
+    var ruleBaseObserver: (@Sendable ([EffectiveRule]) -> Void)? = nil
 }
 
 /// One option of a check function, typed: a pack's value is read strictly at load.
@@ -181,6 +209,7 @@ enum CheckFunctions {
         NSXObjectChecks.resourceTypeFunction,
         ListChecks.function,
         SPSReferenceChecks.function,
+        RulebaseAnalysis.function,
     ] + FirewallRuleChecks.all
 
     static let byName: [String: CheckFunction] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
@@ -190,8 +219,11 @@ enum CheckFunctions {
         var md = ""
         for function in all.sorted(by: { $0.name < $1.name }) {
             md += "#### `\(function.name)`\n\n\(function.summary)\n\n"
-            md += "- given: " + (function.target == .object ? "an object (a type's `checks`, or `documentChecks` with `objectsWith`)"
-                                 : "a member (`documentChecks` with `members` or `anyString`)") + "\n"
+            switch function.target {
+            case .object: md += "- given: an object (a type's `checks`, or `documentChecks` with `objectsWith`)\n"
+            case .member: md += "- given: a member (`documentChecks` with `members` or `anyString`)\n"
+            case .run: md += "- given: the whole run, every file at once (a pack's `runChecks`)\n"
+            }
             md += "- rules: " + function.rules.map { "`\($0)`" }.joined(separator: ", ") + "\n"
             if function.options.isEmpty {
                 md += "- options: none\n"

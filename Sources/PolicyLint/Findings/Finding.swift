@@ -37,6 +37,9 @@ public struct Finding: Sendable {
     public var suppression: Suppression?
     /// A safe fix, when the rule has one.
     public var fix: Fix?
+    /// Other places the finding names, in this file or another of the run (the rules that
+    /// shadow a rule), carried as SARIF `relatedLocations`.
+    public var related: [RelatedLocation] = []
 
     init(ruleID: String, level: Level, message: String, file: String, pointer: String,
                 start: SourcePosition, end: SourcePosition, byteRange: Range<Int>,
@@ -52,6 +55,37 @@ public struct Finding: Sendable {
         if a.start != b.start { return a.start < b.start }
         return a.ruleID < b.ruleID
     }
+}
+
+/// A place a finding names besides its own: a file of the run, a position, and what is there.
+public struct RelatedLocation: Sendable, Equatable {
+    public var file: String
+    public var start: SourcePosition
+    public var end: SourcePosition
+    public var message: String
+    /// The pointer to the object there.
+    public var pointer: String
+
+    public init(file: String, start: SourcePosition, end: SourcePosition, message: String, pointer: String = "") {
+        self.file = file; self.start = start; self.end = end; self.message = message; self.pointer = pointer
+    }
+}
+
+/// One rule of the firewall rule base as NSX evaluates it, for the audit report's effective rule
+/// base: the distributed firewall's and each gateway's rules, in evaluation order across files.
+public struct EffectiveRule: Sendable {
+    public var file: String
+    public var start: SourcePosition
+    /// "Application", "Gateway LocalGatewayRules", "no category".
+    public var category: String
+    public var policy: String
+    public var name: String
+    /// The rule's sequence number as written (the policy's, before it).
+    public var policySequence: String
+    public var sequence: String
+    public var action: String
+    /// NSX's own rule, or the default rule a policy's connectivity_preference adds.
+    public var system: Bool
 }
 
 /// RFC 6901 escaping of one reference token.

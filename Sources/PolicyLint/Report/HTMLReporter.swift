@@ -51,6 +51,8 @@ public struct HTMLReporter: Reporter {
         .controls{display:flex;gap:8px;margin:8px 0}input,select{font:inherit;padding:4px 8px}
         code{font:12px ui-monospace,Menlo,Consolas,monospace}
         tr.suppressed td{opacity:.6}.why{color:#57606a;font-style:italic}.suppressed{color:#57606a}
+        tr.dead td{background:#fff8e5}tr.conflict td{background:#ffebe9}tr.system td{color:#57606a}
+        .mark{display:inline-block;border-radius:4px;padding:0 6px;margin:0 4px 2px 0;font-size:12px;color:#fff}
         .run-finding{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:10px 14px;margin:12px 0}
         </style></head><body>
         <h1>policylint audit report</h1>
@@ -110,6 +112,10 @@ public struct HTMLReporter: Reporter {
         }
         html += """
         </tbody></table>
+
+        """
+        html += effectiveRuleBase(run, findings)
+        html += """
         <script>
         (function(){
           var rows=[].slice.call(document.querySelectorAll('#findings tbody tr'));
@@ -131,6 +137,42 @@ public struct HTMLReporter: Reporter {
 
         """
         return html
+    }
+
+    /// The rule base's rules, each marked with the rule base findings about it (shadowed,
+    /// conflicting, redundant, after a catch-all) and linked to the rules that cover it.
+    /// Large rule bases are cut: the page stays usable.
+    func effectiveRuleBase(_ run: RunResult, _ findings: [Finding]) -> String {
+        guard !run.ruleBase.isEmpty else { return "" }
+        let limit = 20_000
+        let shown = run.ruleBase.prefix(limit)
+        func key(_ file: String, _ position: SourcePosition) -> String { "\(file):\(position.line):\(position.column)" }
+        var rowOf: [String: Int] = [:]
+        for (i, rule) in shown.enumerated() { rowOf[key(rule.file, rule.start)] = i }
+        var marks: [Int: [Finding]] = [:]
+        for f in findings where f.suppression == nil && f.ruleID.hasPrefix("rulebase/") {
+            if let row = rowOf[key(f.file, f.start)] { marks[row, default: []].append(f) }
+        }
+        let kinds = ["rulebase/shadowed-conflict": "conflict", "rulebase/shadowed": "shadowed", "rulebase/after-catch-all": "after catch-all", "rulebase/redundant": "redundant"]
+        var html = "<h2 id=\"rule-base\">Effective rule base</h2>\n"
+        html += "<div class=\"meta\">Every firewall rule of the run in the order NSX evaluates it (category, policy sequence number, rule sequence number); rules disabled or matching nothing are left out. Rules that never match or change nothing are marked, with links to the rules that cover them."
+        if run.ruleBase.count > limit { html += " The first \(limit) of \(run.ruleBase.count) rules are listed." }
+        html += "</div>\n<table id=\"rulebase\"><thead><tr><th>#</th><th>category</th><th>policy</th><th>rule</th><th>action</th><th>where</th><th>analysis</th></tr></thead><tbody>\n"
+        for (i, rule) in shown.enumerated() {
+            let found = marks[i] ?? []
+            let rowClass = found.contains { $0.ruleID == "rulebase/shadowed-conflict" } ? "conflict" : !found.isEmpty ? "dead" : rule.system ? "system" : ""
+            html += "<tr id=\"rule-\(i + 1)\"\(rowClass.isEmpty ? "" : " class=\"\(rowClass)\"")><td>\(i + 1)</td><td>\(Self.escape(rule.category))</td>"
+            html += "<td>\(Self.escape(rule.policy)) <span class=\"meta\">(\(Self.escape(rule.policySequence)))</span></td>"
+            html += "<td>\(Self.escape(rule.name)) <span class=\"meta\">(\(Self.escape(rule.sequence)))</span></td><td>\(Self.escape(rule.action))</td>"
+            html += "<td><code>\(Self.escape(rule.file)):\(rule.start.line)</code></td><td>"
+            for f in found {
+                html += "<span class=\"mark\" style=\"background:\(colour(f.level))\">\(Self.escape(kinds[f.ruleID] ?? f.ruleID))</span>"
+                let links = f.related.compactMap { related in rowOf[key(related.file, related.start)].map { "<a href=\"#rule-\($0 + 1)\">#\($0 + 1)</a>" } }
+                if !links.isEmpty { html += "by " + links.joined(separator: ", ") + " " }
+            }
+            html += "</td></tr>\n"
+        }
+        return html + "</tbody></table>\n"
     }
 
     func colour(_ level: Level) -> String {

@@ -10,6 +10,9 @@ public struct RunResult: Sendable {
     /// Files a directory walk found that hold no NSX or SPS object (a package.json): not
     /// checked, not counted, but named so that nothing is left out silently.
     public var skippedFiles: [String] = []
+    /// The firewall rule base in NSX's evaluation order, when the run read one and the report
+    /// shows it (the HTML audit report's effective rule base).
+    public var ruleBase: [EffectiveRule] = []
 
     public init(files: [FileReport], ruleSet: RuleSet, toolVersion: String, runFindings: [RunFinding] = []) {
         self.files = files

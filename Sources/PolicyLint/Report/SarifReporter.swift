@@ -183,6 +183,24 @@ public struct SarifReporter: Reporter {
                     w.array { w in w.object { w in w.field("fullyQualifiedName", finding.pointer); w.field("kind", "member") } }
                 }
             }
+            // The places the message names (the earlier rules that shadow a rule), in any file.
+            if !finding.related.isEmpty {
+                w.key("relatedLocations")
+                w.array { w in
+                    for (i, related) in finding.related.enumerated() {
+                        w.object { w in
+                            w.field("id", i + 1)
+                            w.key("physicalLocation")
+                            w.object { w in
+                                writeArtifactLocation(related.file, &w)
+                                w.key("region")
+                                writeRegion(related.start, related.end, &w)
+                            }
+                            w.key("message"); w.object { w in w.field("text", related.message) }
+                        }
+                    }
+                }
+            }
             if let fix = finding.fix {
                 w.key("fixes")
                 w.array { w in

@@ -11,6 +11,8 @@ public struct RulePack: Sendable {
     var types: [TypeSpec]
     /// Check functions run on members or objects found anywhere in a document.
     var documentChecks: [CheckCall] = []
+    /// Check functions run once on the whole run (every file at once).
+    var runChecks: [CheckCall] = []
     /// Keys whose presence anywhere makes a document exported (a GET response).
     var exportMarkers: [String] = []
     /// Where NSX types live in policy paths.

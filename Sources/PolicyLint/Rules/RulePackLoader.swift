@@ -106,7 +106,7 @@ public enum RulePackLoader {
     public static func load(file: String, bytes: [UInt8], compilePatterns: Bool = true) throws -> RulePack {
         var reader = try StrictReader(file: file, bytes: bytes)
         reader.compilesPatterns = compilePatterns
-        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "model", "rules", "types", "collections", "documentChecks", "exportMarkers"], what: "a rule pack")
+        let top = try reader.object(reader.doc.root!, allowed: ["pack", "description", "model", "rules", "types", "collections", "documentChecks", "runChecks", "exportMarkers"], what: "a rule pack")
         guard let nameNode = top["pack"] else { throw reader.fail(0, "a rule pack needs \"pack\": its name") }
         let name = try reader.string(nameNode, "pack")
         let rules = try top["rules"].map { try reader.array($0, "rules").map { try rule($0, reader, pack: file) } } ?? []
@@ -115,6 +115,7 @@ public enum RulePackLoader {
         var pack = RulePack(name: name, rules: rules, types: types)
         pack.model = model
         pack.documentChecks = try top["documentChecks"].map { try reader.array($0, "documentChecks").map { try checkCall($0, reader, inDocumentChecks: true) } } ?? []
+        pack.runChecks = try top["runChecks"].map { try reader.array($0, "runChecks").map { try checkCall($0, reader, inDocumentChecks: false, inRunChecks: true) } } ?? []
         pack.exportMarkers = try top["exportMarkers"].map { try reader.strings($0, "exportMarkers") } ?? []
         pack.collections = try top["collections"].map { try reader.array($0, "collections").map { try collection($0, reader) } } ?? []
         return pack
@@ -360,9 +361,10 @@ extension RulePackLoader {
     /// A use of a check function: `{"function", "rule" | "rules", "options", "when", "mode",
     /// "message"}`, and `given` in `documentChecks`. The function, its options and the rules it
     /// may report are all checked here, with "did you mean".
-    static func checkCall(_ node: Int, _ r: StrictReader, inDocumentChecks: Bool) throws -> CheckCall {
-        let keys = ["function", "rule", "rules", "options", "when", "mode", "message"] + (inDocumentChecks ? ["given"] : [])
-        let what = inDocumentChecks ? "a document check" : "a check"
+    static func checkCall(_ node: Int, _ r: StrictReader, inDocumentChecks: Bool, inRunChecks: Bool = false) throws -> CheckCall {
+        let keys = inRunChecks ? ["function", "rule", "rules", "options"]
+            : ["function", "rule", "rules", "options", "when", "mode", "message"] + (inDocumentChecks ? ["given"] : [])
+        let what = inDocumentChecks ? "a document check" : inRunChecks ? "a run check" : "a check"
         let o = try r.object(node, allowed: keys, what: what)
         guard let f = o["function"] else { throw r.fail(node, "\(what) needs \"function\": the name of a check function") }
         let name = try r.string(f, "function")
@@ -372,6 +374,10 @@ extension RulePackLoader {
             throw r.fail(f, "unknown check function '\(name)' (known: \(known.sorted().joined(separator: ", ")))\(hint)")
         }
         var given: CheckGiven?
+        if inRunChecks != (function.target == .run) {
+            throw r.fail(f, inRunChecks ? "check function '\(name)' is given one object or member, not the whole run: name it in a type's \"checks\" or the pack's \"documentChecks\""
+                                        : "check function '\(name)' is given the whole run: name it in the pack's \"runChecks\"")
+        }
         if inDocumentChecks {
             guard let g = o["given"] else { throw r.fail(node, "a document check needs \"given\": the members or objects it runs on") }
             given = try checkGiven(g, r, function: function)

@@ -35,6 +35,8 @@ public struct RuleSet: Sendable {
     private(set) var secretKeys: Set<String> = []
     /// The packs' document checks, and what discovery needs to find their members in its pass.
     private(set) var documentChecks: [CheckCall] = []
+    /// The packs' run checks, each run once on every file of a run.
+    private(set) var runChecks: [CheckCall] = []
     private(set) var documentCheckSelection = DocumentCheckSelection()
     /// Keys that make a document exported (`exportMarkers`).
     private(set) var exportMarkers = KeyTable([])
@@ -81,6 +83,7 @@ public struct RuleSet: Sendable {
             collections.append(collection)
         }
         documentChecks += pack.documentChecks
+        runChecks += pack.runChecks
         exportMarkerNames += pack.exportMarkers
     }
 
@@ -131,7 +134,7 @@ public struct RuleSet: Sendable {
             }
             if let unless = type.recognize?.unless { try checkPaths(unless, in: type) }
         }
-        for check in types.values.flatMap(\.checks) + documentChecks {
+        for check in types.values.flatMap(\.checks) + documentChecks + runChecks {
             for rule in check.rules where rules[rule] == nil {
                 let hint = closestMatch(to: rule, in: ruleOrder).map { "; did you mean '\($0)'?" } ?? ""
                 throw ConfigurationError(file: check.file, position: check.position, message: "check function '\(check.function.name)' is named with rule '\(rule)', which no pack declares\(hint)")
