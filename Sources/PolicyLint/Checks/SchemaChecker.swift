@@ -66,7 +66,9 @@ struct SchemaChecker {
                 }
             }
             if let deprecated = field.deprecated {
-                context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)\(cite(field))", key: key, value: value)
+                // A model's deprecation without a replacement already names the model and field.
+                let source = field.origin.map { deprecated.contains($0.model.name) } == true ? "" : cite(field)
+                context.report("schema/deprecated", "'\(name)' is deprecated: \(deprecated)\(source)", key: key, value: value)
             }
             checkValue(value, field, name: name, parent: object, context: &context, pending: &pending)
         }
