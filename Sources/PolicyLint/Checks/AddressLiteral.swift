@@ -17,6 +17,15 @@ enum AddressLiteral {
     }
 
     static func parse(_ text: String) -> Parsed {
+        // Most literals are plain IPv4 addresses or blocks: read from the bytes; anything else,
+        // an invalid literal above all, takes the slower path that can say why.
+        var copy = text
+        if let block = copy.withUTF8(plainIPv4) { return .valid(block) }
+        return parseInFull(text)
+    }
+
+    /// Any literal, with the reason when it is invalid.
+    static func parseInFull(_ text: String) -> Parsed {
         if let dash = text.firstIndex(of: "-") {
             let first = String(text[..<dash]), last = String(text[text.index(after: dash)...])
             guard let a = address(first) else { return .invalid(addressReason(first)) }
@@ -37,6 +46,47 @@ enum AddressLiteral {
         }
         guard let a = address(text) else { return .invalid(addressReason(text)) }
         return .valid(a)
+    }
+
+    /// `a.b.c.d` or `a.b.c.d/n` exactly as `parse` accepts it (numbers 0–255 without leading
+    /// zeros, a prefix of 1 or 2 digits up to 32 without a leading zero); nil for anything else,
+    /// which `parse` then reads the slow way.
+    static func plainIPv4(_ b: UnsafeBufferPointer<UInt8>) -> Block? {
+        var octets: [UInt16] = [], value = 0, digits = 0, i = 0, firstDigit: UInt8 = 0
+        func endOctet() -> Bool {
+            guard digits > 0, value <= 255, digits == 1 || firstDigit != UInt8(ascii: "0") else { return false }
+            octets.append(UInt16(value)); value = 0; digits = 0
+            return true
+        }
+        while i < b.count {
+            let c = b[i]
+            if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+                if digits == 0 { firstDigit = c }
+                digits += 1
+                guard digits <= 3 else { return nil }
+                value = value * 10 + Int(c - UInt8(ascii: "0"))
+            } else if c == UInt8(ascii: ".") {
+                guard octets.count < 3, endOctet() else { return nil }
+            } else if c == UInt8(ascii: "/") {
+                break
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard octets.count == 3, endOctet() else { return nil }
+        if i < b.count {
+            // The prefix after '/'.
+            let rest = b.count - i - 1
+            guard rest == 1 || rest == 2 else { return nil }
+            var prefix = 0
+            for j in (i + 1)..<b.count {
+                guard b[j] >= UInt8(ascii: "0") && b[j] <= UInt8(ascii: "9") else { return nil }
+                prefix = prefix * 10 + Int(b[j] - UInt8(ascii: "0"))
+            }
+            guard prefix <= 32, rest == 1 || b[i + 1] != UInt8(ascii: "0") else { return nil }
+        }
+        return Block(family: .ipv4, start: [octets[0] << 8 | octets[1], octets[2] << 8 | octets[3]])
     }
 
     static func address(_ text: String) -> Block? {
