@@ -40,8 +40,15 @@ enum FirewallRuleChecks {
         rules: ["nsx/group-expression"],
         options: [
             CheckOption(name: "field", kind: .string, description: "the field holding the expression list", defaultValue: .string("expression")),
+            CheckOption(name: "conjunctions", kind: .strings, description: "the expression types that join two others (AND, OR), at odd positions", defaultValue: nil),
+            CheckOption(name: "counted", kind: .strings, description: "the expression types of which one list holds at most 5", defaultValue: nil),
+            CheckOption(name: "nested", kind: .strings, description: "the expression types that nest a list (`expressions`), checked in turn", defaultValue: nil),
+            CheckOption(name: "addresses", kind: .strings, description: "the expression types that list addresses (`ip_addresses`)", defaultValue: nil),
         ],
-        make: { options in GroupExpression(field: options.string("field")) })
+        make: { options in
+            GroupExpression(field: options.string("field"), conjunctions: Set(options.strings("conjunctions")), counted: Set(options.strings("counted")),
+                            nested: Set(options.strings("nested")), addresses: Set(options.strings("addresses")))
+        })
 
     static let policyRulesFunction = CheckFunction(
         name: "policy-rules",
@@ -51,8 +58,12 @@ enum FirewallRuleChecks {
         options: [
             CheckOption(name: "jumpCategories", kind: .strings, description: "the policy categories whose rules may JUMP_TO_APPLICATION; none: no rule of the policy may", defaultValue: .strings([])),
             CheckOption(name: "layer2Categories", kind: .strings, description: "the policy categories whose rules are layer-2 rules, which must not set ip_protocol", defaultValue: .strings([])),
+            CheckOption(name: "childRuleKeys", kind: .strings, description: "the keys under which a `children` wrapper of the policy holds a rule (a hierarchical body)", defaultValue: nil),
         ],
-        make: { options in PolicyRules(jumpCategories: options.strings("jumpCategories"), layer2Categories: options.strings("layer2Categories")) })
+        make: { options in
+            PolicyRules(jumpCategories: options.strings("jumpCategories"), layer2Categories: options.strings("layer2Categories"),
+                        childRuleKeys: options.strings("childRuleKeys"))
+        })
 
     static let ruleHygieneFunction = CheckFunction(
         name: "rule-hygiene",
@@ -206,6 +217,7 @@ enum FirewallRuleChecks {
 
     struct GroupExpression: CheckBody {
         let field: String
+        let conjunctions, counted, nested, addresses: Set<String>
 
         func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext) {
             guard let list = context.doc.member(object, field), context.doc.kind(list) == .array else { return }
@@ -224,7 +236,7 @@ enum FirewallRuleChecks {
             var limited = 0
             for (index, element) in doc.elements(list).enumerated() where doc.kind(element) == .object {
                 guard let type = FirewallRuleChecks.stringMember(element, "resource_type", doc) else { continue }
-                let isConjunction = type == "ConjunctionOperator"
+                let isConjunction = conjunctions.contains(type)
                 if index % 2 == 1 && !isConjunction {
                     context.report("nsx/group-expression",
                                    "'\(name)' item \(index) is a \(clipped(type, 40)) where a ConjunctionOperator (AND or OR) belongs: NSX needs the expressions at even positions and a conjunction between each two",
@@ -234,20 +246,15 @@ enum FirewallRuleChecks {
                                    "'\(name)' item \(index) is a ConjunctionOperator where an expression belongs: a conjunction stands only between two expressions, at an odd position",
                                    at: element)
                 }
-                switch type {
-                case "Condition": limited += 1
-                case "NestedExpression":
-                    limited += 1
-                    if let inner = doc.member(element, "expressions"), doc.kind(inner) == .array {
-                        checkList(inner, name: "expressions", &context, depth: depth + 1)
-                    }
-                case "IPAddressExpression": checkAddresses(element, &context)
-                default: break
+                if counted.contains(type) { limited += 1 }
+                if nested.contains(type), let inner = doc.member(element, "expressions"), doc.kind(inner) == .array {
+                    checkList(inner, name: "expressions", &context, depth: depth + 1)
                 }
+                if addresses.contains(type) { checkAddresses(element, &context) }
             }
             if limited > 5 {
                 context.report("nsx/group-expression",
-                               "'\(name)' holds \(limited) Condition and NestedExpression expressions; NSX allows at most 5 in one list: combine conditions in a NestedExpression or split the group",
+                               "'\(name)' holds \(limited) \(counted.sorted().joined(separator: " and ")) expressions; NSX allows at most 5 in one list: combine conditions in a nested expression or split the group",
                                at: list)
             }
         }
@@ -277,6 +284,7 @@ enum FirewallRuleChecks {
     struct PolicyRules: CheckBody {
         let jumpCategories: [String]
         let layer2Categories: [String]
+        let childRuleKeys: [String]
 
         func check(object: Int, member: (key: Int, value: Int)?, _ context: inout CheckContext) {
             let doc = context.doc
@@ -317,7 +325,9 @@ enum FirewallRuleChecks {
             }
             if let children = doc.member(policy, "children"), doc.kind(children) == .array {
                 for child in doc.elements(children) where doc.kind(child) == .object {
-                    if let rule = doc.member(child, "Rule"), doc.kind(rule) == .object { found.append(rule) }
+                    for key in childRuleKeys {
+                        if let rule = doc.member(child, key), doc.kind(rule) == .object { found.append(rule) }
+                    }
                 }
             }
             return found

@@ -15,14 +15,61 @@ struct RulebaseAnalysis: RunCheckBody {
         target: .run,
         rules: ["rulebase/shadowed", "rulebase/shadowed-conflict", "rulebase/redundant", "rulebase/after-catch-all",
                 "nsx/group-cycle", "rulebase/unused-group", "rulebase/unused-service"],
-        options: [],
-        make: { _ in RulebaseAnalysis() })
+        options: RulebaseVocabulary.options,
+        make: { RulebaseAnalysis(vocabulary: RulebaseVocabulary($0)) })
+
+    let vocabulary: RulebaseVocabulary
 
     func check(run: RunInput) -> [Int: [Issue]] {
-        var analysis = RulebaseRun(run)
+        var analysis = RulebaseRun(run, vocabulary: vocabulary)
         analysis.read()
         analysis.analyse()
         return analysis.issues
+    }
+}
+
+/// What the analysis reads, by name, as its pack gives it (`rules/rulebase.json`): which types
+/// are policies, rules, groups and services, the kinds of group expressions and service entries
+/// it computes, and the categories in NSX's evaluation order.
+struct RulebaseVocabulary: Sendable {
+    let dfwPolicies, gatewayPolicies, ruleTypes, groups, services: Set<String>
+    /// Highest priority first; a layer-2 category is a table of its own.
+    let dfwCategories, gatewayCategories: [String]
+    let layer2Categories: Set<String>
+    /// The category whose rules may jump to the next one (JUMP_TO_APPLICATION).
+    let jumpCategory: String
+    let addressExpressions, pathExpressions, nestedExpressions, conjunctions: Set<String>
+    let portEntries, icmpEntries, protocolEntries, nestedServiceEntries: Set<String>
+
+    static let options: [CheckOption] = [
+        ("dfwPolicies", "the types of distributed firewall policies"),
+        ("gatewayPolicies", "the types of gateway firewall policies"),
+        ("ruleTypes", "the types of the rules a policy holds"),
+        ("groups", "the types of groups rules name by path"),
+        ("services", "the types of services rules name by path"),
+        ("dfwCategories", "the distributed firewall's categories, highest priority first"),
+        ("gatewayCategories", "the gateway firewall's categories, highest priority first"),
+        ("layer2Categories", "the categories whose rules are a layer-2 table of their own"),
+        ("addressExpressions", "the group expressions that list addresses (`ip_addresses`)"),
+        ("pathExpressions", "the group expressions that name other groups (`paths`)"),
+        ("nestedExpressions", "the group expressions that nest a list (`expressions`)"),
+        ("conjunctions", "the group expressions that join the others (`conjunction_operator` AND or OR)"),
+        ("portEntries", "the service entries of a protocol and ports (`l4_protocol`, `destination_ports`)"),
+        ("icmpEntries", "the service entries of an ICMP type and code"),
+        ("protocolEntries", "the service entries of an IP protocol number"),
+        ("nestedServiceEntries", "the service entries that name another service (`nested_service_path`)"),
+    ].map { CheckOption(name: $0.0, kind: .strings, description: $0.1, defaultValue: nil) }
+        + [CheckOption(name: "jumpCategory", kind: .string, description: "the category whose rules may JUMP_TO_APPLICATION", defaultValue: nil)]
+
+    init(_ o: CheckOptionValues) {
+        dfwPolicies = Set(o.strings("dfwPolicies")); gatewayPolicies = Set(o.strings("gatewayPolicies"))
+        ruleTypes = Set(o.strings("ruleTypes")); groups = Set(o.strings("groups")); services = Set(o.strings("services"))
+        dfwCategories = o.strings("dfwCategories"); gatewayCategories = o.strings("gatewayCategories")
+        layer2Categories = Set(o.strings("layer2Categories")); jumpCategory = o.string("jumpCategory")
+        addressExpressions = Set(o.strings("addressExpressions")); pathExpressions = Set(o.strings("pathExpressions"))
+        nestedExpressions = Set(o.strings("nestedExpressions")); conjunctions = Set(o.strings("conjunctions"))
+        portEntries = Set(o.strings("portEntries")); icmpEntries = Set(o.strings("icmpEntries"))
+        protocolEntries = Set(o.strings("protocolEntries")); nestedServiceEntries = Set(o.strings("nestedServiceEntries"))
     }
 }
 
@@ -56,6 +103,7 @@ struct FlatRule {
 
 struct RulebaseRun {
     let run: RunInput
+    let vocabulary: RulebaseVocabulary
     var issues: [Int: [Issue]] = [:]
 
     // Read from the files.
@@ -83,8 +131,9 @@ struct RulebaseRun {
     /// of its arrays, for every field read).
     let docs: [JSONDocument]
 
-    init(_ run: RunInput) {
+    init(_ run: RunInput, vocabulary: RulebaseVocabulary) {
         self.run = run
+        self.vocabulary = vocabulary
         docs = run.files.map(\.doc)
         lineIndexes = run.files.map { LineIndex($0.doc) }
     }
@@ -124,22 +173,21 @@ struct RulebaseRun {
             var listed = Set<Int>()
             for resource in file.resources {
                 let node = resource.node
-                switch resource.typeName {
-                case "SecurityPolicy", "GatewayPolicy":
+                let type = resource.typeName
+                if vocabulary.dfwPolicies.contains(type) || vocabulary.gatewayPolicies.contains(type) {
                     let path = pathByNode[node] ?? doc.member(node, "path").flatMap(doc.stringValue)
                     policies.append((f, node, resource.typeName, path))
                     if let path, let domain = Self.domain(of: path) { domainsWithPolicies.insert(domain) }
                     if let list = doc.member(node, "rules"), doc.kind(list) == .array {
                         for element in doc.elements(list) { listed.insert(element) }
                     }
-                case "Group":
+                } else if vocabulary.groups.contains(type) {
                     if let path = pathByNode[node] ?? doc.member(node, "path").flatMap(doc.stringValue) { groups[path] = Located(file: f, node: node, path: path) }
-                case "Service":
+                } else if vocabulary.services.contains(type) {
                     if let path = pathByNode[node] ?? doc.member(node, "path").flatMap(doc.stringValue) { services[path] = Located(file: f, node: node, path: path) }
-                default: break
                 }
             }
-            for resource in file.resources where resource.typeName == "Rule" && !listed.contains(resource.node) {
+            for resource in file.resources where vocabulary.ruleTypes.contains(resource.typeName) && !listed.contains(resource.node) {
                 guard let path = pathByNode[resource.node] ?? doc.member(resource.node, "path").flatMap(doc.stringValue),
                       let range = path.ranges(of: "/rules/").last else { continue }
                 looseRules.append((f, resource.node, String(path[..<range.lowerBound])))
@@ -221,7 +269,7 @@ struct RulebaseRun {
         for element in doc.elements(list) {
             guard doc.kind(element) == .object else { return nil }
             let type = text(f, element, "resource_type") ?? ""
-            if type == "ConjunctionOperator" {
+            if vocabulary.conjunctions.contains(type) {
                 let op = (text(f, element, "conjunction_operator") ?? "").uppercased()
                 if op == "AND" { pendingAnd = true }
                 else if op == "OR" {
@@ -239,26 +287,26 @@ struct RulebaseRun {
     }
 
     mutating func expression(_ node: Int, type: String, file f: Int) -> Dim? {
-        switch type {
-        case "IPAddressExpression":
+        if vocabulary.addressExpressions.contains(type) {
             var d = Dim()
             for (_, literal) in strings(f, node, "ip_addresses") {
                 guard let parsed = AddressSpans.parse(literal) else { return nil }
                 d.a += parsed.v4; d.b += parsed.v6
             }
             return d.normalized(.addresses)
-        case "PathExpression":
+        }
+        if vocabulary.pathExpressions.contains(type) {
             var d = Dim()
             for (_, path) in strings(f, node, "paths") {
                 guard let value = groupValue(path) else { return nil }
                 d = Dim.union(d, value, .addresses)
             }
             return d
-        case "NestedExpression":
-            return docs[f].member(node, "expressions").flatMap { expressions($0, file: f) }
-        default:
-            return nil
         }
+        if vocabulary.nestedExpressions.contains(type) {
+            return docs[f].member(node, "expressions").flatMap { expressions($0, file: f) }
+        }
+        return nil
     }
 
     /// The group paths an expression list names, with the string nodes that name them.
@@ -326,8 +374,11 @@ struct RulebaseRun {
             }
             return Dim(tokens: [token("entry:" + key)])
         }
-        switch type {
-        case "L4PortSetServiceEntry":
+        // Each kind of entry, as the pack names them; any other is compared whole.
+        let kind = vocabulary.portEntries.contains(type) ? 1 : vocabulary.icmpEntries.contains(type) ? 2
+            : vocabulary.protocolEntries.contains(type) ? 3 : vocabulary.nestedServiceEntries.contains(type) ? 4 : 0
+        switch kind {
+        case 1:
             let proto: UInt128
             switch (text(f, node, "l4_protocol") ?? "").uppercased() {
             case "TCP": proto = 6
@@ -345,7 +396,7 @@ struct RulebaseRun {
                 spans.append(Span(lo: proto << 16 | lo, hi: proto << 16 | hi))
             }
             return Dim(a: spans).normalized(.services)
-        case "ICMPTypeServiceEntry":
+        case 2:
             let proto: UInt128
             switch (text(f, node, "protocol") ?? "").uppercased() {
             case "ICMPV4": proto = 1
@@ -358,10 +409,10 @@ struct RulebaseRun {
             guard let codeNode = doc.member(node, "icmp_code") else { return Dim(a: [Span(lo: base, hi: base | 0xFF)]) }
             guard let c = doc.double(codeNode), c >= 0, c <= 255 else { return opaque() }
             return Dim(a: [Span(lo: base | UInt128(c), hi: base | UInt128(c))])
-        case "IPProtocolServiceEntry":
+        case 3:
             guard let n = doc.member(node, "protocol_number").flatMap(doc.double), n >= 0, n <= 255 else { return opaque() }
             return Dim(a: [Span(lo: UInt128(n) << 16, hi: UInt128(n) << 16 | 0xFFFF)])
-        case "NestedServiceServiceEntry":
+        case 4:
             guard let path = text(f, node, "nested_service_path") else { return opaque() }
             used.insert(hashText(path))
             return serviceValue(path, depth: depth + 1)
@@ -394,8 +445,6 @@ struct RulebaseRun {
 
     // MARK: The rule base
 
-    static let dfwCategories = ["Ethernet", "Emergency", "Infrastructure", "Environment", "Application"]
-    static let gatewayCategories = ["Emergency", "SystemRules", "SharedPreRules", "LocalGatewayRules", "AutoServiceRules", "Default"]
 
     static let ruleKeys: [StaticString] = ["disabled", "scope", "action", "source_groups", "destination_groups", "sources_excluded", "destinations_excluded",
                                            "services", "service_entries", "direction", "ip_protocol", "sequence_number", "display_name", "id",
@@ -406,17 +455,17 @@ struct RulebaseRun {
         for loose in looseRules { rulesByPolicyPath[loose.parent, default: []].append((loose.file, loose.node)) }
         for (p, policy) in policies.enumerated() {
             let f = policy.file, node = policy.node
-            let isGateway = policy.type == "GatewayPolicy"
+            let isGateway = vocabulary.gatewayPolicies.contains(policy.type)
             let category = text(f, node, "category") ?? ""
             let table: Int, rank: Int
             if isGateway {
                 table = 2
-                rank = Self.gatewayCategories.firstIndex(of: category) ?? Self.gatewayCategories.count
-            } else if category == "Ethernet" {
+                rank = vocabulary.gatewayCategories.firstIndex(of: category) ?? vocabulary.gatewayCategories.count
+            } else if vocabulary.layer2Categories.contains(category) {
                 table = 1; rank = 0
             } else {
                 table = 0
-                rank = Self.dfwCategories.firstIndex(of: category) ?? Self.dfwCategories.count
+                rank = vocabulary.dfwCategories.firstIndex(of: category) ?? vocabulary.dfwCategories.count
             }
             let categoryName = (isGateway ? "Gateway " : "") + (category.isEmpty ? "no category" : category)
             let policyName = text(f, node, "display_name") ?? text(f, node, "id") ?? policy.path ?? "policy"
@@ -690,7 +739,7 @@ struct RulebaseRun {
     /// Reports rule `r` if the earlier `candidates` (in order) take every packet it matches.
     mutating func report(_ r: Int, coveredBy candidates: [Int], catchAlls: [Int]) -> Bool {
         let rule = rules[r]
-        let inEnvironment = rule.table == 0 && rule.categoryName == "Environment"
+        let inEnvironment = rule.table == 0 && rule.categoryName == vocabulary.jumpCategory
         var remainder = [rule.upper]
         var contributors: [Int] = []
         for c in candidates {
@@ -815,7 +864,7 @@ struct RulebaseRun {
             }) else { continue }
             let from = blockStart[r], to = blockEnd[l]
             guard to - from <= 2000 else { continue }
-            let inEnvironment = rule.categoryName == "Environment"
+            let inEnvironment = rule.categoryName == vocabulary.jumpCategory
             let interferes = (from...to).contains { x in
                 x != r && x != l && rules[x].actionText != rule.actionText && (rules[x].action != .jump || inEnvironment)
                     && Box.mayIntersect(rules[x].upper, rule.upper)
