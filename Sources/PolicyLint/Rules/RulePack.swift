@@ -417,8 +417,9 @@ final class FieldSpec: Sendable {
     /// Where the field's length, count or range limit comes from, when not from `origin`'s
     /// model (NSX's per-type JSON schemas).
     let limitSource: String?
-    /// The member type, once looked up in the model (`RuleSet.memberType(of:)`). A field is
-    /// one rule set's: each load of the packs, and each catalogue, makes fields of its own.
+    /// The member type, once looked up in the model (`RuleSet.memberType(of:)`). Kept by the
+    /// field, so packs loaded once serve one model: a rule set with another model (`--nsx-spec`)
+    /// loads the packs again, as the command does.
     let resolvedMember = AtomicLazyReference<ModelCatalogue.TypeBox>()
     /// Whether any constraint reads a string value's text: if none does, the checker does not
     /// decode it.
