@@ -177,9 +177,11 @@ struct Box {
         var pieces: [Box] = []
         var prefix = x
         for i in 0..<x.dims.count {
-            let difference = Dim.subtract(prefix.dims[i], y.dims[i], spaces[i])
+            // Disjoint in one dimension (most earlier rules are): nothing to take, and no
+            // difference worth making.
             let common = Dim.intersect(prefix.dims[i], y.dims[i])
             if common.isEmpty { return ([x], false) }
+            let difference = Dim.subtract(prefix.dims[i], y.dims[i], spaces[i])
             if !difference.isEmpty {
                 var piece = prefix
                 piece.dims[i] = difference
