@@ -2,15 +2,16 @@ import PolicyLint
 
 /// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
 struct Arguments: Sendable {
-    enum Command: String, Sendable { case lint, rules, explain, fix }
+    enum Command: String, Sendable { case lint, rules, explain, fix, schema }
 
     /// The formats a command writes, from the registry, in the order help lists them. `explain`
-    /// and `fix` write plain text only.
+    /// and `fix` write plain text only; `schema` writes a JSON Schema only.
     static func formats(for command: Command) -> [ReportFormat] {
         switch command {
         case .lint: ReportFormat.all.filter(\.writesRuns)
         case .rules: ReportFormat.all.filter(\.writesRuleList)
         case .explain, .fix: [.text]
+        case .schema: [.json]
         }
     }
     enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
@@ -51,6 +52,8 @@ struct Arguments: Sendable {
     var showHelp = false
     /// For `explain`.
     var ruleID: String?
+    /// For `schema`: the types named (none: every type a pack recognises).
+    var typeNames: [String] = []
 
     init() {}
 
@@ -75,7 +78,9 @@ struct Arguments: Sendable {
                     if let command = Command(rawValue: word) { a.command = command; continue }
                 }
                 commandPossible = false
-                if a.command == .explain && a.ruleID == nil { a.ruleID = word } else { a.paths.append(word) }
+                if a.command == .explain && a.ruleID == nil { a.ruleID = word }
+                else if a.command == .schema { a.typeNames.append(word) }
+                else { a.paths.append(word) }
                 continue
             }
             if word == "--" { onlyPaths = true; continue }
@@ -194,6 +199,8 @@ struct Arguments: Sendable {
           policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
           policylint rules [--format \(formatList(.rules))]
           policylint explain <rule-id>
+          policylint schema [TYPE...]              a JSON Schema (draft 2020-12) of the types (default: every
+                                                   type a pack recognises), for an editor
           policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
                                                    case of enum values: turns an export into a PUT body
           policylint --version | --help | help

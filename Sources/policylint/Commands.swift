@@ -60,6 +60,22 @@ struct ExplainCommand {
     }
 }
 
+/// `policylint schema [TYPE...]`: a JSON Schema of the named types (a pack's or the NSX
+/// model's), or of every type a pack recognises, from the packs the linter uses.
+struct SchemaCommand {
+    var typeNames: [String]
+    var ruleSet: RuleSet
+
+    func run() throws(CommandError) -> ExitCode {
+        for name in typeNames where !ruleSet.hasType(named: name) {
+            let hint = (ruleSet.closestKind(to: name) ?? closestMatch(to: name, in: ruleSet.schemaTypeNames)).map { "; did you mean \($0)?" } ?? ""
+            throw CommandError("no type '\(name)' in the rule packs or the NSX model\(hint)")
+        }
+        print(ruleSet.jsonSchema(for: typeNames.isEmpty ? ruleSet.schemaTypeNames : typeNames), terminator: "")
+        return .passed
+    }
+}
+
 /// `policylint fix`: without --in-place it lists what it would change (never the file's
 /// content, which may hold secrets); with it, it writes each file atomically. A file it cannot
 /// read or write is said on standard error and the others are still fixed, so nothing here ends

@@ -36,6 +36,7 @@ struct PolicyLintCommand {
         case .rules: return RulesCommand(arguments: arguments, ruleSet: ruleSet).run()
         // The parser makes sure explain has its rule id.
         case .explain: return try ExplainCommand(ruleID: arguments.ruleID ?? "", ruleSet: ruleSet).run()
+        case .schema: return try SchemaCommand(typeNames: arguments.typeNames, ruleSet: ruleSet).run()
         case .fix: return FixCommand(arguments: arguments, ruleSet: ruleSet).run()
         case .lint: return try LintCommand(arguments: arguments, ruleSet: ruleSet).run()
         }

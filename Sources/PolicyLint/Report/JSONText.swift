@@ -34,6 +34,12 @@ struct JSONText {
 
     mutating func string(_ value: String) { beforeValue(); text += Self.quoted(value) }
     mutating func int(_ value: Int) { beforeValue(); text += String(value) }
+    /// A whole number without a fraction (`5`, not `5.0`); a value JSON cannot write is null.
+    mutating func number(_ value: Double) {
+        guard value.isFinite else { return null() }
+        beforeValue()
+        text += value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
     mutating func bool(_ value: Bool) { beforeValue(); text += value ? "true" : "false" }
     mutating func null() { beforeValue(); text += "null" }
 
