@@ -2,7 +2,7 @@ import PolicyLint
 
 /// The command line (see `spec/CLI.md`), parsed by hand: the product depends on nothing.
 struct Arguments: Sendable {
-    enum Command: String, Sendable { case lint, rules, explain, fix, schema }
+    enum Command: String, Sendable { case lint, rules, explain, fix, schema, lsp }
 
     /// The formats a command writes, from the registry, in the order help lists them. `explain`
     /// and `fix` write plain text only; `schema` writes a JSON Schema only.
@@ -12,6 +12,8 @@ struct Arguments: Sendable {
         case .rules: ReportFormat.all.filter(\.writesRuleList)
         case .explain, .fix: [.text]
         case .schema: [.json]
+        // The protocol is its only output.
+        case .lsp: []
         }
     }
     enum FailLevel: String, Sendable, CaseIterable { case error, warning, note, none }
@@ -144,6 +146,7 @@ struct Arguments: Sendable {
         if let value = formatValue {
             let allowed = formats(for: a.command)
             guard let format = allowed.first(where: { $0.name == value }) else {
+                if allowed.isEmpty { throw UsageError("--format \(value): policylint \(a.command.rawValue) speaks the Language Server Protocol only") }
                 let names = allowed.map(\.name)
                 let which = names.count == 1 ? "writes only \(names[0])" : "writes \(names.dropLast().joined(separator: ", ")) or \(names.last!)"
                 let command = a.command == .lint ? "policylint" : "policylint \(a.command.rawValue)"
@@ -158,6 +161,7 @@ struct Arguments: Sendable {
             case .fix where a.paths.isEmpty: throw UsageError("fix needs files: policylint fix [--in-place] <file>...")
             case .fix where a.paths.contains("-"): throw UsageError("fix needs files; it does not read standard input ('-')")
             case .lint where a.paths.isEmpty: throw UsageError("no path given: policylint [lint] [options] <path>... (use - for standard input)")
+            case .lsp where !a.paths.isEmpty: throw UsageError("lsp takes no path: it lints the documents the editor sends")
             case .explain where a.ruleID == nil: throw UsageError("explain needs a rule id, e.g. policylint explain nsx/sequence-range")
             default: break
             }
@@ -203,6 +207,8 @@ struct Arguments: Sendable {
                                                    type a pack recognises), for an editor
           policylint fix [--in-place] <file>...    remove read-only fields (keeping _revision) and fix the
                                                    case of enum values: turns an export into a PUT body
+          policylint lsp                           a language server on standard input and output, for an
+                                                   editor (the workspace's JSON files are the bundle)
           policylint --version | --help | help
 
         Options may come before the command. A file named like a command is linted as ./help or after --.

@@ -39,6 +39,7 @@ struct PolicyLintCommand {
         case .schema: return try SchemaCommand(typeNames: arguments.typeNames, ruleSet: ruleSet).run()
         case .fix: return FixCommand(arguments: arguments, ruleSet: ruleSet).run()
         case .lint: return try LintCommand(arguments: arguments, ruleSet: ruleSet).run()
+        case .lsp: return LanguageServerCommand(arguments: arguments, ruleSet: ruleSet).run()
         }
     }
 }

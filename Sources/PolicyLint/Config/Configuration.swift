@@ -83,7 +83,7 @@ public struct Configuration: Sendable {
 
     /// The nearest `.policylint.json` from `folder` (absolute) upward, and how to show it from
     /// the working directory (`.policylint.json`, `../.policylint.json`, `configs/.policylint.json`).
-    static func search(from folder: String, workingDirectory: String, exists: (String) -> Bool) -> (path: String, shown: String)? {
+    public static func search(from folder: String, workingDirectory: String, exists: (String) -> Bool) -> (path: String, shown: String)? {
         var segments = ProjectPath.segments(folder)
         while true {
             let path = "/" + (segments + [fileName]).joined(separator: "/")

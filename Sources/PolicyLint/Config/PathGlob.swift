@@ -92,7 +92,7 @@ public enum ProjectPath {
 
     /// An absolute path as a message shows it: relative to the working directory when it is
     /// inside it or in a folder above it (`../.policylint.json`), else absolute.
-    static func shown(_ path: String, workingDirectory: String) -> String {
+    public static func shown(_ path: String, workingDirectory: String) -> String {
         let target = segments(path), base = segments(workingDirectory)
         let shared = zip(target, base).prefix { $0 == $1 }.count
         if shared == base.count { return target.dropFirst(shared).joined(separator: "/") }
