@@ -184,14 +184,18 @@ enum FirewallRuleChecks {
                 guard let list = doc.member(object, field), doc.kind(list) == .array else { continue }
                 for element in doc.elements(list) where doc.kind(element) == .string {
                     let text = doc.string(element)
-                    guard let why = Self.problem(text), !TemplatePlaceholder.occurs(in: text) else { continue }
-                    context.report("nsx/port-range", "'\(field)' holds \(context.describe(element)): \(why)", at: element)
+                    guard let problem = Self.problem(text), !TemplatePlaceholder.occurs(in: text) else { continue }
+                    context.report("nsx/port-range", "'\(field)' holds \(context.describe(element)): \(problem.why)", at: element)
+                    if let fixed = problem.fixed {
+                        context.attachFix(TextEdit(range: doc.range(element), replacement: JSONText.quoted(fixed)), "write '\(fixed)'")
+                    }
                 }
             }
         }
 
-        /// What is wrong with a port or port range, or nil.
-        static func problem(_ text: String) -> String? {
+        /// What is wrong with a port or port range, and what to write instead when only one
+        /// reading makes sense (a range of one port, a range written backwards); nil if nothing.
+        static func problem(_ text: String) -> (why: String, fixed: String?)? {
             func port(_ part: Substring) -> Int? {
                 guard !part.isEmpty, part.count <= 6, part.allSatisfy(\.isASCIIDigit) else { return nil }
                 return Int(part)
@@ -202,15 +206,15 @@ enum FirewallRuleChecks {
             }
             let parts = text.split(separator: "-", omittingEmptySubsequences: false)
             if parts.count == 1 {
-                guard let value = port(parts[0]) else { return "not a port (1–65535) or a range of ports such as 8000-8080" }
-                return bad(value)
+                guard let value = port(parts[0]) else { return ("not a port (1–65535) or a range of ports such as 8000-8080", nil) }
+                return bad(value).map { ($0, nil) }
             }
             guard parts.count == 2, let start = port(parts[0]), let end = port(parts[1]) else {
-                return "not a port (1–65535) or a range of ports such as 8000-8080"
+                return ("not a port (1–65535) or a range of ports such as 8000-8080", nil)
             }
-            if let why = bad(start) ?? bad(end) { return why }
-            if start > end { return "the range starts above its end: write \(end)-\(start)" }
-            if start == end { return "a range of one port, which NSX rejects (\"Invalid port provided\"): write \(start)" }
+            if let why = bad(start) ?? bad(end) { return (why, nil) }
+            if start > end { return ("the range starts above its end: write \(end)-\(start)", "\(end)-\(start)") }
+            if start == end { return ("a range of one port, which NSX rejects (\"Invalid port provided\"): write \(start)", "\(start)") }
             return nil
         }
     }
