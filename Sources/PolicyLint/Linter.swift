@@ -90,6 +90,28 @@ public struct Linter: Sendable {
             defer { progress?(file.bytes.count) }
             return scan(file: file.name, bytes: file.bytes)
         }
+        return lint(scans: scans, contextCount: context.count)
+    }
+
+    /// Context files scanned once for many runs: an editor lints one document again on every
+    /// edit, against a workspace that has not changed.
+    public struct PreparedContext: @unchecked Sendable {
+        let scans: [FileScan]
+    }
+
+    /// Scans context files for `lint(bundle:prepared:)`, with this linter's options (the kinds
+    /// the configuration gives files are part of a scan).
+    public func prepare(context: [(name: String, bytes: [UInt8])]) -> PreparedContext {
+        PreparedContext(scans: ParallelMap.map(context) { scan(file: $0.name, bytes: $0.bytes) })
+    }
+
+    /// `lint(bundle:context:)` with context scanned before.
+    public func lint(bundle files: [(name: String, bytes: [UInt8])], prepared: PreparedContext) -> [FileReport] {
+        lint(scans: prepared.scans + ParallelMap.map(files) { scan(file: $0.name, bytes: $0.bytes) }, contextCount: prepared.scans.count)
+    }
+
+    /// Steps 2 and 3 on scanned files, the context ones first.
+    private func lint(scans: [FileScan], contextCount: Int) -> [FileReport] {
         options.phaseObserver?("scan")
 
         var tasks: [CheckTask] = [.bundleIndex]
@@ -97,7 +119,7 @@ public struct Linter: Sendable {
         for (c, call) in ruleSet.runChecks.enumerated() where call.rules.contains(where: { options.levels[$0] != .some(nil) }) {
             tasks.append(.runCheck(c))
         }
-        for (f, scan) in scans.enumerated() where f >= context.count {
+        for (f, scan) in scans.enumerated() where f >= contextCount {
             let slices = Self.pieces(scan.discovered.resources.count, count: pieceCount(scan.doc))
             for (i, slice) in slices.enumerated() {
                 tasks.append(.resources(file: f, slice, andDocumentChecks: i == slices.count - 1))
@@ -106,14 +128,14 @@ public struct Linter: Sendable {
         let outcomes = ParallelMap.map(tasks) { task -> CheckOutcome in
             switch task {
             case .bundleIndex:
-                return .bundle(BundleIndex(strictReferences: options.strictReferences, schema: ruleSet.bundleSchema).check(scans.map(\.facts)))
+                return .bundle(BundleIndex(strictReferences: options.strictReferences, schema: ruleSet.bundleSchema).check(scans.map(\.facts), reportedFrom: contextCount))
             case .resources(let f, let slice, let andDocumentChecks):
                 return .checks(file: f, check(scans[f], resources: slice, andDocumentChecks: andDocumentChecks))
             case .runCheck(let c):
                 let started = ContinuousClock.now
                 let call = ruleSet.runChecks[c]
                 let input = RunInput(files: scans.map { RunInput.File(name: $0.file, doc: $0.doc, resources: $0.discovered.resources, facts: $0.facts) },
-                                     contextCount: context.count, ruleBaseObserver: options.ruleBaseObserver)
+                                     contextCount: contextCount, ruleBaseObserver: options.ruleBaseObserver)
                 var issues = (call.body as! any RunCheckBody).check(run: input)
                 for (f, list) in issues { issues[f] = list.filter { call.rules.contains($0.rule) } }
                 let elapsed = ContinuousClock.now - started
@@ -139,7 +161,7 @@ public struct Linter: Sendable {
         // be sent back (seed 001's warning), its read-only fields are the mistake. One note says
         // so, rather than one per field of every object of a large export.
         if options.mode == nil {
-            for (f, scan) in scans.enumerated() where f >= context.count && scan.mode == .exported {
+            for (f, scan) in scans.enumerated() where f >= contextCount && scan.mode == .exported {
                 let tally = checks[f].readOnlyFields
                 guard let first = tally.first else { continue }
                 let more = tally.count > tally.names.count ? ", …" : ""
@@ -151,7 +173,7 @@ public struct Linter: Sendable {
         }
         options.phaseObserver?("check")
 
-        let reports = ParallelMap.map(Array(scans.enumerated().dropFirst(context.count))) { f, scan in
+        let reports = ParallelMap.map(Array(scans.enumerated().dropFirst(contextCount))) { f, scan in
             var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
                                     checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, assumedTypes: checks[f].assumed,
                                     holdsNoObject: checks[f].holdsNoObject)

@@ -268,6 +268,23 @@ struct LanguageServerTests {
         #expect(reader.next() == .end)
     }
 
+    @Test func aPreparedContextLintsAsTheContextItself() throws {
+        let linter = Linter(ruleSet: try RuleSet(packs: try RuleSet.builtInPacks()))
+        // The context's group is the near miss, and its DROP rule shadows the policy's.
+        let context = [(name: "groups.json", bytes: Array(Self.groups.utf8)),
+                       (name: "deny.json", bytes: Array(#"{"resource_type": "SecurityPolicy", "id": "deny", "display_name": "deny", "category": "Application", "sequence_number": 1, "rules": [{"resource_type": "Rule", "id": "all", "display_name": "all", "action": "DROP", "sequence_number": 1, "logged": true, "source_groups": ["ANY"], "destination_groups": ["ANY"], "services": ["ANY"]}]}"#.utf8))]
+        let file = [(name: "policies/web.json", bytes: Array(Self.policy.utf8))]
+        let direct = linter.lint(bundle: file, context: context)
+        let prepared = linter.prepare(context: context)
+        for _ in 0..<2 {
+            let again = linter.lint(bundle: file, prepared: prepared)
+            #expect(again.map(\.file) == ["policies/web.json"])
+            #expect(again[0].findings.map { "\($0.ruleID) \($0.start.line):\($0.start.column) \($0.message)" }
+                    == direct[0].findings.map { "\($0.ruleID) \($0.start.line):\($0.start.column) \($0.message)" })
+        }
+        #expect(Set(direct[0].findings.map(\.ruleID)).isSuperset(of: ["xref/dangling", "rulebase/shadowed"]))
+    }
+
     @Test func hoverDescribesNestedAndModelFields() throws {
         let linter = Linter(ruleSet: try RuleSet(packs: try RuleSet.builtInPacks()))
         let policy = Array(Self.policy.utf8)

@@ -221,9 +221,10 @@ struct RulebaseTests {
         #expect(reports[0].findings.filter { Self.rulebaseRules.contains($0.ruleID) }.isEmpty)
     }
 
-    /// 10,000 rules in 100 policies with IP-computable groups: the analysis stays well under a
-    /// second in a release build (the debug build the tests run is several times slower).
-    @Test("a 10,000-rule rule base is analysed quickly")
+    /// 10,000 rules in 100 policies with IP-computable groups are all read into the rule base
+    /// (how long it takes is policylint-bench's to say, on the 16 MB export's 11,520 rules: a
+    /// timed test fails on a busy machine, not on slow code).
+    @Test("a 10,000-rule rule base is analysed to the end")
     func tenThousandRules() {
         var objects: [String] = []
         for g in 0..<200 { objects.append(Self.group("g\(g)", "\"10.\(g).0.0/24\", \"10.\(g).1.0/28\"")) }
@@ -238,11 +239,14 @@ struct RulebaseTests {
             objects.append(Self.policy("p\(p)", sequence: p + 1, rules: rules))
         }
         let text = Self.results(objects)
-        let seconds = Mutex<Double>(0)
+        let analysed = Mutex<[EffectiveRule]>([])
         var options = LintOptions()
-        options.durationObserver = { name, s in if name == "rulebase" { seconds.withLock { $0 = s } } }
+        options.ruleBaseObserver = { rules in analysed.withLock { $0 = rules } }
         _ = Linter(ruleSet: builtInRules, options: options).lint(bundle: [(name: "big.json", bytes: Array(text.utf8))])
-        let took = seconds.withLock { $0 }
-        #expect(took > 0 && took < 10, "the analysis of 10,000 rules took \(took) s")
+        let rules = analysed.withLock { $0 }
+        #expect(rules.count == 10_000)
+        // In evaluation order: policy p0's rules first, by sequence number.
+        #expect(rules.prefix(3).map(\.name) == ["r0-0", "r0-1", "r0-2"])
+        #expect(rules.last?.name == "r99-99")
     }
 }

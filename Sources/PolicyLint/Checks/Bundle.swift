@@ -339,7 +339,10 @@ struct BundleIndex {
     let strictReferences: Bool
     let schema: BundleSchema
 
-    func check(_ files: [BundleFacts]) -> [Int: [Issue]] {
+    /// Issues of the files from `reportedFrom` on: the ones before are context, read for their
+    /// definitions only (an editor's workspace: looking for near misses of their references
+    /// was most of the time of each edit).
+    func check(_ files: [BundleFacts], reportedFrom: Int = 0) -> [Int: [Issue]] {
         var issues: [Int: [Issue]] = [:]
         // Where each path is defined (first definition): objects by (file, index in its facts).
         let objectCount = files.reduce(0) { $0 + $1.objects.count }
@@ -351,6 +354,7 @@ struct BundleIndex {
         for (f, facts) in files.enumerated() {
             for (o, object) in facts.objects.enumerated() where !object.path.isEmpty {
                 if let first = definitions.find(object.pathHash, { files[defined[$0].file].objects[defined[$0].object].path == object.path }) {
+                    guard f >= reportedFrom else { continue }
                     let position = defined[first].file == f ? "earlier in this file" : "in another file of this run"
                     issues[f, default: []].append(Issue(rule: "dup/id", message: "another \(object.type) with the path \(object.path) is defined \(position); ids must be unique under one parent", anchor: object.node, range: 0..<0))
                 } else {
@@ -381,7 +385,7 @@ struct BundleIndex {
             }
             return idsByCollection?[collection]
         }
-        for (f, facts) in files.enumerated() {
+        for (f, facts) in files.enumerated() where f >= reportedFrom {
             for reference in facts.references {
                 if reference.collection.utf8.first == UInt8(ascii: "/") && reference.collection.hasPrefix("/api/") {
                     let target = facts.target(reference)

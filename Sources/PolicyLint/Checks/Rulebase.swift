@@ -756,7 +756,7 @@ struct RulebaseRun {
             remainder = next
             if remainder.isEmpty || remainder.count > 256 { break }
         }
-        guard remainder.isEmpty, !rule.implicit, !rule.system else { return remainder.isEmpty }
+        guard remainder.isEmpty, !rule.implicit, !rule.system, rule.file >= run.contextCount else { return remainder.isEmpty }
         // A catch-all before it in its category and scope says it most plainly.
         let catchAll = catchAlls.first { c in
             rules[c].categoryRank == rule.categoryRank && before(rules[c], rule)
@@ -824,6 +824,8 @@ struct RulebaseRun {
 
     mutating func add(_ r: Int, _ id: String, _ message: String, related: [Int]) {
         let rule = rules[r]
+        // A context file gets no report: its issues would be made and placed for nothing.
+        guard rule.file >= run.contextCount else { return }
         var issue = Issue(rule: id, message: message, anchor: rule.node, range: docs[rule.file].range(rule.node))
         for c in related.prefix(20) {
             pendingRelated.append((rule.file, issues[rule.file, default: []].count, rules[c].file, rules[c].node))
@@ -853,7 +855,8 @@ struct RulebaseRun {
             if r + 1 < rules.count && rules[r + 1].table != rules[r].table { index = CoverIndex() }
             defer { if let lower = rules[r].lower, !shadowed[r] { index.insert(r, lower) } }
             let rule = rules[r]
-            guard !shadowed[r], !rule.system, !rule.implicit, rule.action != .jump else { continue }
+            // A context file's redundancy is not reported, and changes no other rule's.
+            guard !shadowed[r], !rule.system, !rule.implicit, rule.action != .jump, rule.file >= run.contextCount else { continue }
             var candidates: [Int] = []
             index.candidates(rule.upper, into: &candidates)
             var unique: [Int] = []

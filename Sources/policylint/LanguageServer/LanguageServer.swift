@@ -68,11 +68,28 @@ final class LanguageServer {
         /// The last lint: its findings (for code actions) and whether the text changed since.
         var findings: [Finding] = []
         var linted = false
+        /// How many times the text changed: another document's context is prepared anew
+        /// when this one's text is not the one it was prepared with.
+        var edits = 0
     }
     private var documents: [String: OpenDocument] = [:]
     /// The workspace's JSON files as last read from disk, by absolute path; nil until first
-    /// needed.
-    private var workspaceFiles: [String: [UInt8]]?
+    /// needed, and again after a save. `workspaceReads` counts the readings.
+    private var workspaceFiles: [String: [UInt8]]? { didSet { workspacePositions = [:] } }
+    private var workspaceReads = 0
+    /// The line starts of workspace files that related locations point into.
+    private var workspacePositions: [String: TextPositions] = [:]
+
+    /// A document's bundle scanned once, and what it was made from: the workspace's reading,
+    /// the other open documents' edits and the configuration. Scanning the workspace on every
+    /// keystroke would make a large one slow to answer.
+    private struct PreparedContext {
+        var workspaceRead: Int
+        var edits: [String: Int]
+        var configuration: [UInt8]?
+        var context: Linter.PreparedContext
+    }
+    private var preparedContexts: [String: PreparedContext] = [:]
 
     /// A context file larger than this is left out of the bundle, and so is what is beyond the
     /// total: every file of the bundle is scanned again on every edit, and a large export in
@@ -156,6 +173,7 @@ final class LanguageServer {
             documents[uri]!.bytes = Array(text.utf8)
             documents[uri]!.version = document?["version"]?.int
             documents[uri]!.linted = false
+            documents[uri]!.edits += 1
         case "textDocument/didSave":
             // Saved text is what the other files' references see on disk now: read again, and
             // every open document linted again against it.
@@ -163,6 +181,7 @@ final class LanguageServer {
             for key in documents.keys { documents[key]!.linted = false }
         case "textDocument/didClose":
             documents[uri] = nil
+            preparedContexts[uri] = nil
             closed.append(uri)
         default:
             break
@@ -204,13 +223,24 @@ final class LanguageServer {
         let configuration = configuration(for: document)
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
-        if let configuration {
-            configuration.configure(&options, files: arguments.kind == nil ? [name] : [], workingDirectory: root)
+        if let configuration = configuration?.loaded {
+            let files = arguments.kind == nil ? [name] + context(excluding: document).map(\.name) : []
+            configuration.configure(&options, files: files, workingDirectory: root)
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
         }
         let linter = Linter(ruleSet: ruleSet, options: options)
-        var reports = linter.lint(bundle: [(name, document.bytes)], context: context(excluding: document))
-        if let configuration {
+        var edits: [String: Int] = [:]
+        for (other, open) in documents where other != uri { edits[other] = open.edits }
+        _ = workspace()
+        let current = preparedContexts[uri].map {
+            $0.workspaceRead == workspaceReads && $0.edits == edits && $0.configuration == configuration?.bytes
+        } ?? false
+        if !current {
+            preparedContexts[uri] = PreparedContext(workspaceRead: workspaceReads, edits: edits, configuration: configuration?.bytes,
+                                                    context: linter.prepare(context: context(excluding: document)))
+        }
+        var reports = linter.lint(bundle: [(name, document.bytes)], prepared: preparedContexts[uri]!.context)
+        if let configuration = configuration?.loaded {
             reports = configuration.suppress(reports, workingDirectory: root, today: localToday(), linter: linter)
         }
         documents[uri]!.findings = reports.first.map { $0.findings.filter { $0.suppression == nil } } ?? []
@@ -230,7 +260,7 @@ final class LanguageServer {
     private func workspace() -> [String: [UInt8]] {
         if let workspaceFiles { return workspaceFiles }
         var files: [String: [UInt8]] = [:]
-        defer { workspaceFiles = files }
+        defer { workspaceFiles = files; workspaceReads += 1 }
         guard let workspaceRoot else { return files }
         var walk = InputWalk()
         var inputs: [InputWalk.Input] = []
@@ -249,18 +279,18 @@ final class LanguageServer {
         return files
     }
 
-    /// The `.policylint.json` nearest to the document (or `--config`); a broken one is said
-    /// in the log and the document is linted without it.
-    private func configuration(for document: OpenDocument) -> Configuration? {
+    /// The `.policylint.json` nearest to the document (or `--config`), with its bytes; a
+    /// broken one is said in the log and the document is linted without it.
+    private func configuration(for document: OpenDocument) -> (loaded: Configuration?, bytes: [UInt8])? {
         let folder = document.path.map(ProjectPath.folder(of:)) ?? root
         guard let found = arguments.configFile.map({ (path: ProjectPath.absolute($0, workingDirectory: root), shown: $0) })
             ?? Configuration.search(from: folder, workingDirectory: root, exists: { access($0, R_OK) == 0 }),
             let bytes = try? readFile(found.path) else { return nil }
         do {
-            return try Configuration.load(file: found.shown, folder: realPath(ProjectPath.folder(of: found.path)), bytes: bytes, ruleSet: ruleSet)
+            return (try Configuration.load(file: found.shown, folder: realPath(ProjectPath.folder(of: found.path)), bytes: bytes, ruleSet: ruleSet), bytes)
         } catch {
             writeStandardError("policylint lsp: broken configuration \(terminalSafe(found.shown)): \(error)\n")
-            return nil
+            return (nil, bytes)
         }
     }
 
@@ -285,8 +315,16 @@ final class LanguageServer {
 
     private func relatedInformation(_ related: RelatedLocation) -> JSONValue {
         let path = ProjectPath.absolute(related.file, workingDirectory: root)
-        let bytes = documents.values.first { $0.path == path }?.bytes ?? workspace()[path] ?? []
-        let positions = TextPositions(bytes)
+        let positions: TextPositions
+        if let open = documents.values.first(where: { $0.path == path }) {
+            positions = TextPositions(open.bytes)
+        } else if let known = workspacePositions[path] {
+            positions = known
+        } else {
+            // Kept: a rule of a large file may be named by findings on every edit.
+            positions = TextPositions(workspace()[path] ?? [])
+            workspacePositions[path] = positions
+        }
         let start = positions.offset(line: related.start.line, codePointColumn: related.start.column)
         let end = positions.offset(line: related.end.line, codePointColumn: related.end.column)
         return [
