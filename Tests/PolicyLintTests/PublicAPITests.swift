@@ -20,6 +20,8 @@ struct PublicAPITests {
         // What the command's output and file handling share with the engine.
         "terminalSafe", "terminalSafeLines", "writeFileAtomically", "WriteError", "uriEncodedDirectory",
         "closestMatch", "ParallelMap", "adviseHugePages",
+        // The language server: its messages, and a field described for a hover.
+        "JSONValue", "FieldDescription",
     ]
 
     /// The names declared `public` at the top level of the library's sources.
