@@ -264,6 +264,9 @@ struct InputWalk {
     var visitedDirectories: [String: Int] = [:]
     var sharedDirectories: [Int: Set<Int>] = [:]
     var namedDirectories: Set<Int> = [], unreadableDirectories: Set<Int> = []
+    /// How many more directories the walk may enter; nil: no limit. The language server walks a
+    /// workspace the editor names, which may be a home folder or `/`.
+    var directoriesLeft: Int?
 
     mutating func collect(_ path: String, explicit: Bool, origin: Int, into inputs: inout [Input]) {
         if path == "-" { inputs.append(Input(path: path, explicit: true, origin: origin)); return }
@@ -294,6 +297,10 @@ struct InputWalk {
             return
         }
         visitedDirectories[real] = origin
+        if let left = directoriesLeft {
+            guard left > 0 else { return }
+            directoriesLeft = left - 1
+        }
         let entries: [String]
         do { entries = try directoryEntries(path) } catch {
             unreadable.append(path)

@@ -61,12 +61,14 @@ extension Linter {
         var lines = ["**\(name)** · field of \(type.displayName)" + (field.origin.map { " (\($0.model.name))" } ?? "")]
         var facts: [String] = []
         var constraints = field
+        // "a list (at most 128 items) of " for each level of lists, then what an element is.
+        var lists = ""
         while constraints.types == [.array], let items = constraints.items {
-            facts.append("a list")
-            if let min = constraints.minItems, let max = constraints.maxItems { facts.append(min == max ? "exactly \(min) item\(min == 1 ? "" : "s")" : "\(min) to \(max) items") }
-            else if let min = constraints.minItems { facts.append("at least \(min) item\(min == 1 ? "" : "s")") }
-            else if let max = constraints.maxItems { facts.append("at most \(max) item\(max == 1 ? "" : "s")") }
-            facts.append("of:")
+            var count = ""
+            if let min = constraints.minItems, let max = constraints.maxItems { count = min == max ? " (exactly \(min))" : " (\(min) to \(max) items)" }
+            else if let min = constraints.minItems { count = " (at least \(min) item\(min == 1 ? "" : "s"))" }
+            else if let max = constraints.maxItems { count = " (at most \(max) item\(max == 1 ? "" : "s"))" }
+            lists += "a list\(count) of "
             constraints = items
         }
         let types = constraints.types.map { $0 == .wholeNumber ? "whole number (or a string of digits)" : $0.rawValue }
@@ -83,7 +85,7 @@ extension Linter {
         if let format = constraints.format { facts.append(format.expectation) }
         if constraints.references != nil { facts.append("a policy path, resolved against the files of the workspace") }
         if field.secret { facts.append("a credential: policylint never shows its value") }
-        if !facts.isEmpty { lines.append(facts.joined(separator: " · ").replacing("of: ·", with: "of:")) }
+        if !facts.isEmpty { lines.append(lists + facts.joined(separator: " · ")) }
         if let values = constraints.enumValues { lines.append("One of: " + values.map { "`\($0)`" }.joined(separator: ", ")) }
         if field.readOnly { lines.append("Read-only: NSX sets it; a PUT or PATCH body must not carry it.") }
         if let deprecated = field.deprecated { lines.append("Deprecated: \(deprecated)") }

@@ -96,6 +96,7 @@ final class LanguageServer {
     /// the workspace would make each one slow. Said in the log.
     static let largestContextFile = 8 << 20
     static let largestContext = 64 << 20
+    static let mostDirectories = 10_000
 
     init(ruleSet: RuleSet, arguments: Arguments, workingDirectory: String) {
         self.ruleSet = ruleSet
@@ -263,18 +264,29 @@ final class LanguageServer {
         defer { workspaceFiles = files; workspaceReads += 1 }
         guard let workspaceRoot else { return files }
         var walk = InputWalk()
+        walk.directoriesLeft = Self.mostDirectories
         var inputs: [InputWalk.Input] = []
         walk.collect(workspaceRoot, explicit: false, origin: 0, into: &inputs)
-        var total = 0
+        if walk.directoriesLeft == 0 {
+            writeStandardError("policylint lsp: the workspace \(terminalSafe(workspaceRoot)) has over \(Self.mostDirectories) folders; references resolve in the files of the first \(Self.mostDirectories)\n")
+        }
+        var total = 0, leftOut: [String] = []
         for input in inputs {
-            guard let bytes = try? readFile(input.path), !Baseline.recognizes(bytes) else { continue }
-            guard bytes.count <= Self.largestContextFile, total + bytes.count <= Self.largestContext else {
-                writeStandardError("policylint lsp: \(terminalSafe(input.path)) is left out of the bundle references resolve in: "
-                                   + "files over \(Self.largestContextFile >> 20) MB, or beyond \(Self.largestContext >> 20) MB in all, are not read on every edit\n")
+            // Sized before it is read: what would not be kept is not read.
+            var status = stat()
+            guard stat(input.path, &status) == 0 else { continue }
+            let size = Int(status.st_size)
+            guard size <= Self.largestContextFile, total + size <= Self.largestContext else {
+                leftOut.append(input.path)
                 continue
             }
+            guard let bytes = try? readFile(input.path), !Baseline.recognizes(bytes) else { continue }
             total += bytes.count
             files[ProjectPath.absolute(input.path, workingDirectory: workspaceRoot)] = bytes
+        }
+        if let first = leftOut.first {
+            writeStandardError("policylint lsp: \(leftOut.count) JSON file\(leftOut.count == 1 ? " is" : "s are") left out of the bundle references resolve in (\(terminalSafe(first))\(leftOut.count > 1 ? ", …" : "")): "
+                               + "files over \(Self.largestContextFile >> 20) MB, or beyond \(Self.largestContext >> 20) MB in all, are not scanned again on every edit\n")
         }
         return files
     }
