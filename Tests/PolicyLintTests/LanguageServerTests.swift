@@ -285,6 +285,29 @@ struct LanguageServerTests {
         #expect(Set(direct[0].findings.map(\.ruleID)).isSuperset(of: ["xref/dangling", "rulebase/shadowed"]))
     }
 
+    /// What an editor offers beside the enum and read-only fixes: the push errors whose repair
+    /// is certain (a range of one port, a range written backwards).
+    @Test func pushErrorsWithOneRepairCarryItsFix() throws {
+        let text = """
+            {"resource_type": "Rule", "display_name": "r", "action": "ALLOW", "sequence_number": 1, "logged": true,
+             "source_groups": ["10.0.0.9-10.0.0.1"], "destination_groups": ["ANY"], "services": ["ANY"],
+             "service_entries": [{"resource_type": "L4PortSetServiceEntry", "display_name": "e", "l4_protocol": "TCP", "destination_ports": ["6000-6000", "90-80", "0"]}]}
+            """
+        let bytes = Array(text.utf8)
+        let findings = Linter(ruleSet: try RuleSet(packs: try RuleSet.builtInPacks())).lint(file: "r.json", bytes: bytes).findings
+        let fixed = findings.map { finding in
+            finding.fix.map { "\(finding.ruleID) \(finding.pointer): \($0.description): \(String(decoding: bytes[$0.edit.range], as: UTF8.self)) → \($0.edit.replacement)" }
+                ?? "\(finding.ruleID) \(finding.pointer): no fix"
+        }
+        #expect(fixed == [
+            "nsx/address-literal /source_groups/0: write '10.0.0.1-10.0.0.9': \"10.0.0.9-10.0.0.1\" → \"10.0.0.1-10.0.0.9\"",
+            "nsx/port-range /service_entries/0/destination_ports/0: write '6000': \"6000-6000\" → \"6000\"",
+            "nsx/port-range /service_entries/0/destination_ports/1: write '80-90': \"90-80\" → \"80-90\"",
+            // Port 0 has no one repair.
+            "nsx/port-range /service_entries/0/destination_ports/2: no fix",
+        ])
+    }
+
     @Test func hoverDescribesNestedAndModelFields() throws {
         let linter = Linter(ruleSet: try RuleSet(packs: try RuleSet.builtInPacks()))
         let policy = Array(Self.policy.utf8)

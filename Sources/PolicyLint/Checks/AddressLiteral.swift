@@ -12,8 +12,9 @@ enum AddressLiteral {
 
     enum Parsed {
         case valid(Block)
-        /// Why it is no literal NSX accepts, in words, and what to write where that is certain.
-        case invalid(String)
+        /// Why it is no literal NSX accepts, in words, and what to write instead where that is
+        /// certain (a range written backwards), as the fix a person may apply.
+        case invalid(String, fixed: String? = nil)
     }
 
     static func parse(_ text: String) -> Parsed {
@@ -32,7 +33,7 @@ enum AddressLiteral {
             guard let b = address(last) else { return .invalid(addressReason(last)) }
             guard a.family == b.family else { return .invalid("a range must start and end in the same family (IPv4 or IPv6)") }
             if a.start.lexicographicallyPrecedes(b.start) || a.start == b.start { return .valid(a) }
-            return .invalid("the range starts above its end: write \(last)-\(first)")
+            return .invalid("the range starts above its end: write \(last)-\(first)", fixed: "\(last)-\(first)")
         }
         if let slash = text.firstIndex(of: "/") {
             let base = String(text[..<slash]), prefix = text[text.index(after: slash)...]

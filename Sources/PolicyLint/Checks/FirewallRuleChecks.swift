@@ -160,10 +160,11 @@ enum FirewallRuleChecks {
                     let text = doc.string(element)
                     if text.hasPrefix("/") { continue }
                     switch AddressLiteral.parse(text) {
-                    case .invalid(let why):
+                    case .invalid(let why, let fixed):
                         if TemplatePlaceholder.occurs(in: text) { continue }
                         context.report("nsx/address-literal",
                                        "'\(field)' holds \(context.describe(element)), which NSX rejects: \(why)", at: element)
+                        if let fixed { context.attachFix(TextEdit(range: doc.range(element), replacement: JSONText.quoted(fixed)), "write '\(fixed)'") }
                     case .valid(let block):
                         guard AddressLiteral.startsAtZeroIPv4(block) else { continue }
                         context.report("nsx/any-address",
@@ -270,9 +271,10 @@ enum FirewallRuleChecks {
             for element in doc.elements(list) where doc.kind(element) == .string {
                 let text = doc.string(element)
                 switch AddressLiteral.parse(text) {
-                case .invalid(let why):
+                case .invalid(let why, let fixed):
                     if TemplatePlaceholder.occurs(in: text) { continue }
                     context.report("nsx/group-expression", "'ip_addresses' holds \(context.describe(element)), which NSX rejects: \(why)", at: element)
+                    if let fixed { context.attachFix(TextEdit(range: doc.range(element), replacement: JSONText.quoted(fixed)), "write '\(fixed)'") }
                 case .valid(let block):
                     guard let seen = first else { first = (element, block.family); continue }
                     guard seen.family != block.family else { continue }
