@@ -18,7 +18,7 @@ struct PublicAPITests {
         "Reporter", "ReportOptions", "ReportFormat", "RunResult", "RunFinding", "policylintVersion",
         "TextReporter", "SarifReporter", "JSONReporter", "GitHubReporter", "JUnitReporter", "HTMLReporter",
         // What the command's output and file handling share with the engine.
-        "terminalSafe", "terminalSafeLines", "writeFileAtomically", "WriteError", "uriEncodedDirectory",
+        "terminalSafe", "terminalSafeLines", "writeFileAtomically", "WriteError", "uriEncodedDirectory", "uriReference",
         "closestMatch", "ParallelMap", "adviseHugePages",
         // The language server: its messages, and a field described for a hover.
         "JSONValue", "FieldDescription",

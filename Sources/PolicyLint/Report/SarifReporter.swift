@@ -260,9 +260,9 @@ public struct SarifReporter: Reporter {
     }
 }
 
-/// A path as a relative URI reference: `/` kept, everything outside RFC 3986's unreserved set
-/// percent-encoded.
-func uriReference(_ path: String) -> String {
+/// A path as a URI reference: relative, or a `file://` URI for an absolute path; `/` kept,
+/// everything outside RFC 3986's unreserved set percent-encoded.
+public func uriReference(_ path: String) -> String {
     var out = path.hasPrefix("/") ? "file://" : ""
     for byte in path.utf8 {
         let c = Character(Unicode.Scalar(byte))

@@ -433,18 +433,7 @@ final class LanguageServer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func uri(ofPath path: String) -> String {
-        var out = "file://"
-        for byte in path.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if byte < 0x80 && (c.isLetter || c.isNumber || "/-._~!$&'()*+,;=:@".contains(c)) {
-                out.append(c)
-            } else {
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
+    static func uri(ofPath path: String) -> String { uriReference(ProjectPath.absolute(path, workingDirectory: "/")) }
 
     /// The workspace the client names: its first folder, else its root URI or path.
     private func adoptWorkspace(_ params: JSONValue) {
