@@ -218,18 +218,24 @@ final class LanguageServer {
         return ProjectPath.shown(path, workingDirectory: root)
     }
 
+    /// The linter for a document: the command line's options, and the configuration's for the
+    /// document and its bundle (the command line wins, as when linting).
+    private func linter(for document: OpenDocument, _ configuration: Configuration?) -> Linter {
+        var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
+        options.strictReferences = arguments.strictReferences
+        if let configuration {
+            let files = arguments.kind == nil ? [name(of: document)] + context(excluding: document).map(\.name) : []
+            configuration.configure(&options, files: files, workingDirectory: root)
+            if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
+        }
+        return Linter(ruleSet: ruleSet, options: options)
+    }
+
     private func lint(_ uri: String) {
         guard let document = documents[uri] else { return }
         let name = name(of: document)
         let configuration = configuration(for: document)
-        var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
-        options.strictReferences = arguments.strictReferences
-        if let configuration = configuration?.loaded {
-            let files = arguments.kind == nil ? [name] + context(excluding: document).map(\.name) : []
-            configuration.configure(&options, files: files, workingDirectory: root)
-            if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
-        }
-        let linter = Linter(ruleSet: ruleSet, options: options)
+        let linter = linter(for: document, configuration?.loaded)
         var edits: [String: Int] = [:]
         for (other, open) in documents where other != uri { edits[other] = open.edits }
         _ = workspace()
@@ -350,7 +356,7 @@ final class LanguageServer {
               let line = params["position"]?["line"]?.int, let character = params["position"]?["character"]?.int else { return .null }
         let positions = TextPositions(document.bytes)
         let offset = positions.offset(line: line, character: character)
-        let linter = Linter(ruleSet: ruleSet, options: LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile))
+        let linter = linter(for: document, configuration(for: document)?.loaded)
         guard let field = linter.describeField(file: name(of: document), bytes: document.bytes, at: offset) else { return .null }
         return ["contents": ["kind": "markdown", "value": .string(field.markdown)], "range": Self.range(field.byteRange, positions)]
     }
