@@ -104,7 +104,8 @@ private func isWordByte(_ c: UInt8) -> Bool { isNameByte(c) || c == minus || c =
 
 private func isWhitespace(_ c: UInt8) -> Bool { c == space || c == tab || c == newline || c == carriageReturn }
 
-/// One pass over a template, writing its shape.
+/// One pass over a template, writing its shape. Linear in the input whatever it holds: each
+/// block keeps what its branch read as it goes, rather than looking at its body again.
 struct TemplateScan {
     let bytes: [UInt8]
     var shape: [UInt8]
@@ -116,17 +117,34 @@ struct TemplateScan {
     /// An opener never closed: the shape is blank from here on.
     var stoppedAt: Int?
 
+    /// The JSON a branch holds once read: its first and last bytes that are not whitespace,
+    /// and how many there are.
+    struct Content {
+        var first = -1, last = -1, count = 0
+        mutating func add(_ other: Content) {
+            guard other.count > 0 else { return }
+            if count == 0 { first = other.first }
+            last = other.last
+            count += other.count
+        }
+    }
+
     struct Block {
         enum Kind: String { case `if`, `for` }
         var kind: Kind
         var tag: Range<Int>
-        var bodyStart: Int
         /// The first `{% elif %}` or `{% else %}`: from here to the end tag is not read.
         var otherBranchesFrom: Int?
+        /// What the first branch holds (a loop: its body).
+        var content = Content()
         /// A loop: a conditional comma directly in its body separates its items.
         var hasSeparator = false
     }
     var blocks: [Block] = []
+    /// How many open blocks are in a branch that is not read; the indexes of the open loops.
+    var unreadBranches = 0
+    var loops: [Int] = []
+    var openCount: [Block.Kind: Int] = [.if: 0, .for: 0]
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -139,7 +157,12 @@ struct TemplateScan {
         var i = 0
         while i < count {
             let c = bytes[i]
-            if c == quote { i = skipString(from: i); continue }
+            if c == quote {
+                let end = skipString(from: i)
+                read(i); read(end - 1)
+                i = end
+                continue
+            }
             if c == openBrace && i + 1 < count {
                 switch bytes[i + 1] {
                 case openBrace: i = placeholder(at: i); continue
@@ -148,16 +171,26 @@ struct TemplateScan {
                 default: break
                 }
             }
+            if !isWhitespace(c) { read(i) }
             i += 1
         }
         guard stoppedAt == nil else { return }
+        var unread: Int?
         for block in blocks {
             problem(block.tag, "this '{% \(block.kind.rawValue) %}' is never closed by '{% end\(block.kind.rawValue) %}'")
-            if let from = block.otherBranchesFrom { blank(from..<count) }
+            if unread == nil, let from = block.otherBranchesFrom { unread = from }
         }
+        if let unread { blank(unread..<count) }
+    }
+
+    /// A byte of JSON at `offset` (not whitespace) belongs to the innermost block's branch.
+    mutating func read(_ offset: Int) {
+        guard !blocks.isEmpty, blocks[blocks.count - 1].otherBranchesFrom == nil else { return }
+        blocks[blocks.count - 1].content.add(Content(first: offset, last: offset, count: 1))
     }
 
     mutating func problem(_ range: Range<Int>, _ message: String) {
+        guard problems.count < JSONParser.problemLimit else { return }
         problems.append(JSONProblem(kind: .syntax, offset: range.lowerBound, endOffset: range.upperBound, message: message))
     }
 
@@ -192,8 +225,10 @@ struct TemplateScan {
     /// The offset after the `}}`, `%}` or `#}` that closes the opener whose second byte is
     /// `second`, searched from `from`; nil when none does (or `second` opens nothing). As Jinja2
     /// reads an expression, a closer inside a string literal or inside brackets does not count
-    /// (`{{ {'a': {'b': 1}} }}`, `{{ "}}" }}`); when that reading finds none, the first closer.
-    func closing(_ second: UInt8, from: Int, withinLine: Bool) -> Int? {
+    /// (`{{ {'a': {'b': 1}} }}`, `{{ "}}" }}`); when that reading finds none before the next
+    /// opener, the first closer. Stopping at the next opener, and remembering the last search
+    /// for a plain closer, keep a file of unbalanced brackets or quotes linear.
+    mutating func closing(_ second: UInt8, from: Int, withinLine: Bool) -> Int? {
         let closer: UInt8
         switch second {
         case openBrace: closer = closeBrace
@@ -202,6 +237,7 @@ struct TemplateScan {
         default: return nil
         }
         func ends(_ i: Int) -> Bool { withinLine && (bytes[i] == newline || bytes[i] == carriageReturn) }
+        func opens(_ i: Int) -> Bool { bytes[i] == openBrace && i + 1 < count && (bytes[i + 1] == openBrace || bytes[i + 1] == percent) }
         if second != hash {
             var depth = 0, i = from
             scan: while i + 1 < count && !ends(i) {
@@ -210,22 +246,46 @@ struct TemplateScan {
                 switch c {
                 case quote, apostrophe:
                     var j = i + 1
-                    while j < count && bytes[j] != c && !ends(j) { j += bytes[j] == backslash ? 2 : 1 }
+                    while j < count && bytes[j] != c && !ends(j) && !opens(j) { j += bytes[j] == backslash ? 2 : 1 }
                     guard j < count && bytes[j] == c else { break scan }
                     i = j
-                case openBrace, UInt8(ascii: "["), UInt8(ascii: "("): depth += 1
+                case openBrace:
+                    if opens(i) { break scan }
+                    depth += 1
+                case UInt8(ascii: "["), UInt8(ascii: "("): depth += 1
                 case closeBrace, UInt8(ascii: "]"), UInt8(ascii: ")"): depth = max(0, depth - 1)
                 default: break
                 }
                 i += 1
             }
         }
-        var i = from
-        while i + 1 < count && !ends(i) {
-            if bytes[i] == closer && bytes[i + 1] == closeBrace { return i + 2 }
+        guard let found = plainCloser(closer, from: from) else { return nil }
+        return withinLine && lineBreak(from: from) < found - 2 ? nil : found
+    }
+
+    /// The last search for each closer and for a line break: where it started and what it found.
+    var closerSearches: [UInt8: (from: Int, found: Int?)] = [:]
+    var lineBreakSearch: (from: Int, found: Int) = (Int.max, 0)
+
+    /// The offset after the first `closer` + `}` at or after `from`.
+    mutating func plainCloser(_ closer: UInt8, from: Int) -> Int? {
+        if let last = closerSearches[closer], last.from <= from, last.found.map({ $0 - 2 >= from }) ?? true { return last.found }
+        var i = from, found: Int?
+        while i + 1 < count {
+            if bytes[i] == closer && bytes[i + 1] == closeBrace { found = i + 2; break }
             i += 1
         }
-        return nil
+        closerSearches[closer] = (from, found)
+        return found
+    }
+
+    /// The first line break at or after `from` (the input's length when there is none).
+    mutating func lineBreak(from: Int) -> Int {
+        if lineBreakSearch.from <= from && lineBreakSearch.found >= from { return lineBreakSearch.found }
+        var i = from
+        while i < count && bytes[i] != newline && bytes[i] != carriageReturn { i += 1 }
+        lineBreakSearch = (from, i)
+        return i
     }
 
     /// An opener without its closer: Jinja2 cannot render the file, and nothing after it is read.
@@ -242,7 +302,7 @@ struct TemplateScan {
         guard let end = closing(openBrace, from: i + 2, withinLine: false) else { return unclosed(at: i, "{{", "}}") }
         if isSeparator(bytes[i + 2..<end - 2]) {
             blank(i..<end)
-            markSeparator()
+            if let loop = loops.last { blocks[loop].hasSeparator = true }
             return end
         }
         // Placeholders and word characters written together make one value (`{{ a }}-{{ b }}`).
@@ -252,20 +312,21 @@ struct TemplateScan {
         while stop < count {
             if isWordByte(bytes[stop]) { stop += 1; continue }
             if bytes[stop] == openBrace, stop + 1 < count, bytes[stop + 1] == openBrace,
-               let next = closing(openBrace, from: stop + 2, withinLine: false) { stop = next; continue }
+               let next = closing(openBrace, from: stop + 2, withinLine: false), !isSeparator(bytes[stop + 2..<next - 2]) { stop = next; continue }
             break
         }
         shape[start] = quote
         for j in start + 1..<stop - 1 { shape[j] = space }
         shape[stop - 1] = quote
         placeholders.append(start)
+        read(start); read(stop - 1)
         return stop
     }
 
     /// A loop's comma written as an expression: it names `loop.` and a `","` or `','` literal.
     func isSeparator(_ expression: ArraySlice<UInt8>) -> Bool {
-        func has(_ text: String) -> Bool {
-            let needle = Array(text.utf8)
+        func has(_ text: StaticString) -> Bool {
+            let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
             guard expression.count >= needle.count else { return false }
             var i = expression.startIndex
             while i + needle.count <= expression.endIndex {
@@ -275,11 +336,6 @@ struct TemplateScan {
             return false
         }
         return has("loop.") && (has("\",\"") || has("','"))
-    }
-
-    /// The innermost open loop has a conditional separator.
-    mutating func markSeparator() {
-        if let loop = blocks.lastIndex(where: { $0.kind == .for }) { blocks[loop].hasSeparator = true }
     }
 
     /// `{# … #}`: not part of any rendering.
@@ -301,61 +357,76 @@ struct TemplateScan {
         while k < end - 2 && isNameByte(bytes[k]) { k += 1 }
         let name = String(decoding: bytes[j..<k], as: UTF8.self)
         switch name {
-        case "if": blocks.append(Block(kind: .if, tag: i..<end, bodyStart: end))
-        case "for": blocks.append(Block(kind: .for, tag: i..<end, bodyStart: end))
+        case "if", "for":
+            let kind: Block.Kind = name == "if" ? .if : .for
+            if kind == .for { loops.append(blocks.count) }
+            blocks.append(Block(kind: kind, tag: i..<end))
+            openCount[kind, default: 0] += 1
         case "elif", "else":
-            guard var top = blocks.last, top.kind == .if || name == "else" else {
+            guard let top = blocks.last, top.kind == .if || name == "else" else {
                 problem(i..<end, "'{% \(name) %}' outside an '{% if %}'\(name == "else" ? " or '{% for %}'" : "") block, so the template cannot be rendered")
                 break
             }
             if top.otherBranchesFrom == nil {
-                endFirstBranch(top, body: top.bodyStart..<i, at: i..<end)
-                top = blocks[blocks.count - 1]
-                top.otherBranchesFrom = i
-                blocks[blocks.count - 1] = top
+                if endFirstBranch(top, at: i..<end) { blocks[blocks.count - 1].content = Content() }
+                blocks[blocks.count - 1].otherBranchesFrom = i
+                unreadBranches += 1
             }
         case "endif", "endfor":
             let kind: Block.Kind = name == "endif" ? .if : .for
-            guard let open = blocks.lastIndex(where: { $0.kind == kind }) else {
+            guard openCount[kind, default: 0] > 0, let open = blocks.lastIndex(where: { $0.kind == kind }) else {
                 problem(i..<end, "'{% \(name) %}' closes no '{% \(kind.rawValue) %}', so the template cannot be rendered")
                 break
             }
             // Blocks opened inside this one and never closed: Jinja2 refuses the template.
-            for inner in blocks[(open + 1)...] {
+            while blocks.count > open + 1 {
+                let inner = blocks[blocks.count - 1]
                 problem(inner.tag, "this '{% \(inner.kind.rawValue) %}' is never closed by '{% end\(inner.kind.rawValue) %}'")
+                close(at: i..<i, judged: false)
             }
-            let block = blocks[open]
-            blocks.removeSubrange(open...)
-            if let from = block.otherBranchesFrom {
-                blank(from..<end)
-            } else {
-                endFirstBranch(block, body: block.bodyStart..<i, at: i..<end)
-            }
+            close(at: i..<end)
         default: break
         }
         return end
     }
 
-    /// At the end of a block's first branch: an `if` branch holding only a comma is a separator
-    /// (read as absent); a loop's body must be separated from itself.
-    mutating func endFirstBranch(_ block: Block, body: Range<Int>, at tag: Range<Int>) {
-        var first: Int?, last: Int?, commas = 0
-        for j in body where !isWhitespace(shape[j]) {
-            if first == nil { first = j }
-            last = j
-            if shape[j] == comma { commas += 1 }
+    /// Ends the innermost block at its end tag `tag`: its first branch is judged (unless the
+    /// block was never closed), the others blanked, and what it read becomes part of the
+    /// branch around it.
+    mutating func close(at tag: Range<Int>, judged: Bool = true) {
+        let block = blocks.removeLast()
+        openCount[block.kind, default: 0] -= 1
+        if block.kind == .for { loops.removeLast() }
+        var content = block.content
+        if let from = block.otherBranchesFrom {
+            unreadBranches -= 1
+            // Inside a branch that is not read, the outermost such branch blanks it all.
+            if unreadBranches == 0 { blank(from..<tag.upperBound) }
+        } else if judged && endFirstBranch(block, at: tag) {
+            content = Content()
         }
+        if !blocks.isEmpty && blocks[blocks.count - 1].otherBranchesFrom == nil {
+            blocks[blocks.count - 1].content.add(content)
+        }
+    }
+
+    /// At the end of a block's first branch (at `tag`): an `if` branch holding only a comma is
+    /// a separator, read as absent (true); a loop's items must be separated.
+    @discardableResult
+    mutating func endFirstBranch(_ block: Block, at tag: Range<Int>) -> Bool {
+        let content = block.content
         switch block.kind {
         case .if:
-            if let first, first == last, commas == 1 {
-                shape[first] = space
-                markSeparator()
-            }
+            guard content.count == 1, shape[content.first] == comma else { return false }
+            shape[content.first] = space
+            if let loop = loops.last { blocks[loop].hasSeparator = true }
+            return true
         case .for:
             // Inside a branch that is not read, nothing is judged.
-            guard let first, let last, !block.hasSeparator, shape[first] != comma, shape[last] != comma,
-                  !blocks.contains(where: { $0.otherBranchesFrom != nil }) else { return }
+            guard content.count > 0, !block.hasSeparator, shape[content.first] != comma, shape[content.last] != comma,
+                  unreadBranches == 0 else { return false }
             problem(tag, "the loop's items are not separated by ',': with two or more they render as invalid JSON; end the item with '{% if not loop.last %},{% endif %}'")
+            return false
         }
     }
 }
