@@ -46,7 +46,7 @@ enum TemplateReader {
                 if bytes[j] == minus || bytes[j] == plus { j += 1 }
                 guard j < bytes.count else { return false }
                 let c = bytes[j]
-                return c == space || c == tab || c == newline || isNameByte(c)
+                return c == space || c == tab || c == newline || isIdentifierByte(c)
             default: return false
             }
         }
@@ -95,12 +95,8 @@ private let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}"), perce
 private let comma = UInt8(ascii: ","), minus = UInt8(ascii: "-"), plus = UInt8(ascii: "+")
 private let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
-private func isNameByte(_ c: UInt8) -> Bool {
-    (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") || c == UInt8(ascii: "_") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
-}
-
 /// A byte that joins a placeholder beside it into one value (`{{ a }}-{{ b }}`, `80{{ x }}`).
-private func isWordByte(_ c: UInt8) -> Bool { isNameByte(c) || c == minus || c == UInt8(ascii: ".") }
+private func isWordByte(_ c: UInt8) -> Bool { isIdentifierByte(c) || c == minus || c == UInt8(ascii: ".") }
 
 private func isWhitespace(_ c: UInt8) -> Bool { c == space || c == tab || c == newline || c == carriageReturn }
 
@@ -354,7 +350,7 @@ struct TemplateScan {
         var j = i + 2
         while j < end - 2 && (isWhitespace(bytes[j]) || bytes[j] == minus || bytes[j] == plus) { j += 1 }
         var k = j
-        while k < end - 2 && isNameByte(bytes[k]) { k += 1 }
+        while k < end - 2 && isIdentifierByte(bytes[k]) { k += 1 }
         let name = String(decoding: bytes[j..<k], as: UTF8.self)
         switch name {
         case "if", "for":
