@@ -226,6 +226,12 @@ struct TemplateReadingTests {
         #expect(Self.lint(templated, file: "p.json.j2", template: .none).findings.contains { $0.ruleID == "json/syntax" })
     }
 
+    @Test func postmansDynamicVariablesAreTemplateSyntax() {
+        let report = Self.lint(#"{"resource_type": "SecurityPolicy", "id": {{$guid}}, "sequence_number": {{$randomInt}}, "category": "Nope"}"#, file: "p.json")
+        #expect(report.readAsTemplate)
+        #expect(report.findings.map(\.pointer) == ["/category"])
+    }
+
     @Test func aDoubledBraceInPlainJSONStaysASyntaxError() {
         let report = Self.lint(#"{{"resource_type": "SecurityPolicy"}}"#, file: "p.json")
         #expect(!report.readAsTemplate)

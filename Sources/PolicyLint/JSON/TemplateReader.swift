@@ -33,8 +33,8 @@ enum TemplateReader {
 
     /// Whether the plain parse stopped at template syntax: a problem at `{{`, `{%` or `{#` (or
     /// at its second byte, where the first `{` opened an object). A `{{` must be followed by a
-    /// space or a name, as placeholders are written: `{{"a": 1}}`, a doubled brace in plain JSON,
-    /// stays a syntax error.
+    /// space, a name or Postman's `$` (`{{$guid}}`), as placeholders are written: `{{"a": 1}}`,
+    /// a doubled brace in plain JSON, stays a syntax error.
     static func stoppedAtTemplateSyntax(_ doc: JSONDocument) -> Bool {
         let bytes = doc.bytes
         func opensTemplateSyntax(_ i: Int) -> Bool {
@@ -46,7 +46,7 @@ enum TemplateReader {
                 if bytes[j] == minus || bytes[j] == plus { j += 1 }
                 guard j < bytes.count else { return false }
                 let c = bytes[j]
-                return c == space || c == tab || c == newline || isIdentifierByte(c)
+                return c == space || c == tab || c == newline || c == UInt8(ascii: "$") || isIdentifierByte(c)
             default: return false
             }
         }
