@@ -16,6 +16,13 @@ let fuzzLinter: Linter = {
     }
 }()
 
+/// The same engine reading every input as a template (`--template jinja`).
+let fuzzTemplateLinter: Linter = {
+    var linter = fuzzLinter
+    linter.options.template = .jinja
+    return linter
+}()
+
 /// `policylint fix`, with the same packs.
 let fuzzFixer: Fixer = Fixer(ruleSet: fuzzLinter.ruleSet, options: LintOptions())
 
@@ -52,37 +59,43 @@ func requireValidJSON(_ report: String, _ format: String) {
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
 
-    // The parser alone: every node and problem lies inside the input.
+    // The parser alone, and the template reader: every node and problem lies inside the input.
     let doc = JSONParser.parse(bytes)
-    for (i, node) in doc.nodes.enumerated() {
-        require(node.start <= node.end, "node \(i) ends before it starts")
-        require(Int(node.end) <= bytes.count, "node \(i) ends past the input")
-        require(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= doc.nodes.count, "node \(i) has a bad subtree end")
-    }
-    for problem in doc.problems {
-        require(problem.offset >= 0 && problem.offset <= problem.endOffset && problem.endOffset <= bytes.count,
-                     "a problem outside the input: \(problem)")
-    }
-    // Decoding every string and number does not trap.
-    for i in doc.nodes.indices {
-        switch doc.kind(i) {
-        case .string: _ = doc.string(i)
-        case .number: _ = doc.double(i)
-        default: break
+    for read in [doc, TemplateReader.parse(bytes)] {
+        for (i, node) in read.nodes.enumerated() {
+            require(node.start <= node.end, "node \(i) ends before it starts")
+            require(Int(node.end) <= bytes.count, "node \(i) ends past the input")
+            require(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= read.nodes.count, "node \(i) has a bad subtree end")
+        }
+        for problem in read.problems {
+            require(problem.offset >= 0 && problem.offset <= problem.endOffset && problem.endOffset <= bytes.count,
+                         "a problem outside the input: \(problem)")
+        }
+        // Decoding every string (a placeholder's text among them) and number does not trap.
+        for i in read.nodes.indices {
+            switch read.kind(i) {
+            case .string: _ = read.string(i)
+            case .number: _ = read.double(i)
+            default: break
+            }
         }
     }
 
     // The whole engine: discovery, every check, placing (pointer, position, excerpt), as the
-    // command line runs it.
+    // command line runs it, and again reading the input as a template.
     let reports = fuzzLinter.lint(bundle: [("fuzz.json", bytes)])
-    for finding in reports[0].findings {
-        require(finding.start.line >= 1 && finding.start.column >= 1, "a finding at \(finding.start)")
-        require(finding.start <= finding.end, "a finding that ends before it starts")
-    }
-    if let first = doc.problems.first {
-        let rule = first.kind == .syntax ? "json/syntax" : "json/encoding"
-        require(reports[0].findings.contains { $0.ruleID == rule && $0.byteRange.lowerBound == first.offset },
-                     "the parser's first problem has no \(rule) finding")
+    for (linter, report) in [(fuzzLinter, reports[0]), (fuzzTemplateLinter, fuzzTemplateLinter.lint(file: "fuzz.json", bytes: bytes))] {
+        for finding in report.findings {
+            require(finding.start.line >= 1 && finding.start.column >= 1, "a finding at \(finding.start)")
+            require(finding.start <= finding.end, "a finding that ends before it starts")
+        }
+        // The first problem of the document the engine read (plain JSON, or in auto a template
+        // when the JSON stopped at template syntax) has its finding.
+        if let first = linter.parse(file: "fuzz.json", bytes: bytes).problems.first {
+            let rule = first.kind == .syntax ? "json/syntax" : "json/encoding"
+            require(report.findings.contains { $0.ruleID == rule && $0.byteRange.lowerBound == first.offset },
+                         "the parser's first problem has no \(rule) finding")
+        }
     }
 
     // Every format of the registry: no report carries a raw control character, and a JSON one

@@ -3,7 +3,8 @@
 # holding one bad and one good config, `pre-commit run` must fail on the bad one and pass on the
 # good one; a staged file that references a group defined in a committed, unchanged file must
 # pass (the hook reads the repository as --context), and one that references a group defined
-# nowhere must fail. Exit status 0 only when all hold.
+# nowhere must fail; a staged JSON template (*.json.j2) with a mistake must fail, and another
+# template (nginx.conf.j2) must not be given to policylint. Exit status 0 only when all hold.
 #
 # pre-commit clones the hook repository at a commit, so it sees only committed state: by default
 # this checks this checkout's HEAD (git rev-parse HEAD), not your uncommitted edits. With
@@ -108,6 +109,17 @@ EOF
 }
 policy web > policy.json
 policy webb > policy-typo.json
+# An Ansible template of a policy, with a mistake after its placeholder, and a template of
+# something else that is not JSON.
+cat > policy.json.j2 <<'EOF'
+{
+  "resource_type": "SecurityPolicy",
+  "display_name": "{{ name }}",
+  "stateful": {{ stateful | to_json }},
+  "sequence_number": 1200000
+}
+EOF
+echo 'server { listen {{ port }}; }' > nginx.conf.j2
 git_ add -A
 
 status=0
@@ -142,5 +154,21 @@ if "$pre_commit" run --files policy-typo.json; then
     status=1
 else
     echo "ok: the hook failed on policy-typo.json"
+fi
+echo
+echo "== pre-commit run --files policy.json.j2 (must fail: sequence_number 1200000 after a placeholder)"
+if "$pre_commit" run --files policy.json.j2; then
+    echo "FAIL: the hook passed on policy.json.j2 (not given to policylint, or not read as a template)"
+    status=1
+else
+    echo "ok: the hook failed on policy.json.j2"
+fi
+echo
+echo "== pre-commit run --files nginx.conf.j2 (must pass: a template of something else is not given to policylint)"
+if "$pre_commit" run --files nginx.conf.j2; then
+    echo "ok: the hook passed on nginx.conf.j2"
+else
+    echo "FAIL: the hook ran policylint on nginx.conf.j2"
+    status=1
 fi
 exit $status

@@ -13,6 +13,8 @@ public struct LintOptions: Sendable {
     public var pskMinimumLength = 16
     /// References into collections the bundle does not hold become notes (`--strict-refs`).
     public var strictReferences = false
+    /// Which files are read as templates, their placeholders opaque values (`--template`).
+    public var template: TemplateMode = .auto
     /// The kind of a bare body by file name, from the configuration's `kinds`; `kind` is for
     /// the other files.
     public var kindsByFile: [String: String] = [:]
@@ -57,6 +59,9 @@ public struct FileReport: Sendable {
     /// The file holds no NSX object, SPS object or known configuration body (what
     /// `discovery/unknown-document` reports): a walk leaves such a file out as not a config.
     public var holdsNoObject = false
+    /// The file was read as a template (`--template`): its unquoted placeholders are values
+    /// no check judged, and of its `{% if %}` blocks only the first branch was read.
+    public var readAsTemplate = false
 }
 
 /// The engine: bytes → parse → discover → check → findings. Pure; it never prints.
@@ -176,7 +181,7 @@ public struct Linter: Sendable {
         let reports = ParallelMap.map(Array(scans.enumerated().dropFirst(contextCount))) { f, scan in
             var report = FileReport(file: scan.file, byteCount: scan.doc.bytes.count, findings: [],
                                     checkedTypes: checks[f].checked, uncheckedTypes: checks[f].unchecked, assumedTypes: checks[f].assumed,
-                                    holdsNoObject: checks[f].holdsNoObject)
+                                    holdsNoObject: checks[f].holdsNoObject, readAsTemplate: scan.doc.isTemplate)
             report.findings = place(scan.issues + checks[f].issues + crossFile[f, default: []], doc: scan.doc, file: scan.file,
                                     secretRanges: scan.discovered.secretRanges)
             return report
@@ -219,7 +224,7 @@ public struct Linter: Sendable {
     }
 
     func scan(file: String, bytes: [UInt8]) -> FileScan {
-        let doc = JSONParser.parse(bytes)
+        let doc = parse(file: file, bytes: bytes)
         let kind = options.kindsByFile[file] ?? options.kind
         let discovery = Discovery(ruleSet: ruleSet, kind: kind)
         let topLevel = Discovery.topLevelObjects(doc)
@@ -247,6 +252,20 @@ public struct Linter: Sendable {
         let mode = options.mode ?? (discovered.exported ? .exported : .authored)
         let issues = JSONChecks.syntaxIssues(doc) + discovered.issues
         return FileScan(file: file, doc: doc, kind: kind, mode: mode, discovered: discovered, issues: issues, facts: facts)
+    }
+
+    /// The file as JSON, or as a template (TemplateReader). In `auto`, a file not named `*.j2`
+    /// is parsed as plain JSON first, so plain JSON takes the path it always took, and is read
+    /// again as a template only when that parse stopped at template syntax.
+    func parse(file: String, bytes: [UInt8]) -> JSONDocument {
+        switch options.template {
+        case .none: return JSONParser.parse(bytes)
+        case .jinja: return TemplateReader.parse(bytes)
+        case .auto:
+            if TemplateReader.isTemplateName(file) { return TemplateReader.parse(bytes) }
+            let doc = JSONParser.parse(bytes)
+            return !doc.problems.isEmpty && TemplateReader.stoppedAtTemplateSyntax(doc) ? TemplateReader.parse(bytes) : doc
+        }
     }
 
     /// Step 2's work: the bundle index, or a slice of one file's discovered objects.

@@ -34,6 +34,8 @@ struct Arguments: Sendable {
     var failOn: FailLevel = .error
     var tlsProfile: TLSProfile = .intermediate
     var strictReferences = false
+    /// `--template`: which files are read as templates.
+    var template: TemplateMode = .auto
     /// `fix --in-place`: write the fixed files; without it, only say what would change.
     var inPlace = false
     var stdinFilename: String?
@@ -61,7 +63,7 @@ struct Arguments: Sendable {
 
     /// Options that take a value, and flags, by name: the table also feeds "did you mean".
     static let valueOptions = ["--format", "--output", "--sarif", "--mode", "--kind", "--rules", "--fail-on", "--stdin-filename", "--tls-profile",
-                               "--config", "--baseline", "--write-baseline", "--context", "--sarif-max-results", "--nsx-spec"]
+                               "--config", "--baseline", "--write-baseline", "--context", "--sarif-max-results", "--nsx-spec", "--template"]
     static let flags = ["--version", "--help", "-h", "--strict-refs", "--baseline-strict", "--show-suppressed", "--omit-suppressed", "--in-place"]
 
     static func parse(_ words: [String]) throws(UsageError) -> Arguments {
@@ -131,6 +133,7 @@ struct Arguments: Sendable {
             case "--fail-on": a.failOn = try choice(FailLevel.self)
             case "--stdin-filename": a.stdinFilename = value
             case "--tls-profile": a.tlsProfile = try choice(TLSProfile.self)
+            case "--template": a.template = try choice(TemplateMode.self)
             case "--config": a.configFile = value
             case "--baseline": a.baseline = value
             case "--write-baseline": a.writeBaseline = value
@@ -200,7 +203,8 @@ struct Arguments: Sendable {
         policylint: lint NSX-T and One Identity SPS JSON configuration.
 
         Usage:
-          policylint [lint] [options] <path>...   check files, directories (*.json, recursively), or - (stdin)
+          policylint [lint] [options] <path>...   check files, directories (*.json and *.json.j2, recursively),
+                                                   or - (stdin)
           policylint rules [--format \(formatList(.rules))]
           policylint explain <rule-id>
           policylint schema [TYPE...]              a JSON Schema (draft 2020-12) of the types (default: every
@@ -223,6 +227,9 @@ struct Arguments: Sendable {
           --mode auto|exported|authored      GET responses vs PUT/PATCH bodies (default auto)
           --kind KIND                        the kind of a bare SPS body, e.g. sps.audit_policy
           --tls-profile modern|intermediate|legacy   TLS hygiene profile (default intermediate)
+          --template auto|jinja|none         read Jinja2/Ansible and Postman templates past their placeholders:
+                                             auto (default) for *.j2 and files with {{ or {% outside strings,
+                                             jinja for every file, none for no file
           --rules DIR                        load extra rule packs from DIR (repeatable)
           --nsx-spec FILE                    check NSX objects against the OpenAPI document your NSX Manager
                                              serves (GET /api/v1/spec/openapi/nsx_policy_api.json) instead

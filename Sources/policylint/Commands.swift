@@ -85,7 +85,9 @@ struct FixCommand {
     var ruleSet: RuleSet
 
     func run() -> ExitCode {
-        let fixer = Fixer(ruleSet: ruleSet, options: LintOptions(kind: arguments.kind, tlsProfile: arguments.tlsProfile))
+        var options = LintOptions(kind: arguments.kind, tlsProfile: arguments.tlsProfile)
+        options.template = arguments.template
+        let fixer = Fixer(ruleSet: ruleSet, options: options)
         var status = ExitCode.passed
         for path in arguments.paths {
             let bytes: [UInt8]

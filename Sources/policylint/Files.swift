@@ -82,6 +82,13 @@ func hasJSONExtension(_ name: String) -> Bool {
     name.utf8.count > 5 && name.suffix(5).lowercased() == ".json"
 }
 
+/// Whether a directory walk lints a file of this name: JSON, or a Jinja2 template of JSON
+/// (`policy.json.j2`, as Ansible roles name them). Any other `*.j2` may template anything
+/// (nginx.conf.j2), so only one named on the command line is linted.
+func isWalkedName(_ name: String) -> Bool {
+    hasJSONExtension(name) || (name.utf8.count > 8 && name.suffix(8).lowercased() == ".json.j2")
+}
+
 /// Fills `buffer` from the start of the file with one `pread` loop per core; false when any
 /// piece comes up short.
 func readInPieces(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {

@@ -40,15 +40,18 @@ struct LintCommand {
         let configuration = try loadConfiguration()
         var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
         options.strictReferences = arguments.strictReferences
+        options.template = arguments.template
         if let kind = arguments.kind, !ruleSet.declaresType(kind) {
             let hint = ruleSet.closestKind(to: kind).map { "; did you mean '\($0)'?" } ?? ""
             throw CommandError("unknown kind '\(kind)' (known: \(ruleSet.kindNames.joined(separator: ", ")), and every type of the NSX model)\(hint)")
         }
         if let configuration {
-            // The command line wins: --kind names every file's kind, --tls-profile the profile.
+            // The command line wins: --kind names every file's kind, --tls-profile the profile,
+            // --template the template mode.
             let files = (named + context).map { displayName($0.path) }
             configuration.configure(&options, files: arguments.kind == nil ? files : [], workingDirectory: workingDirectory)
             if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
+            if arguments.given.contains("--template") { options.template = arguments.template }
         }
         options.phaseObserver = phaseTimes
         options.durationObserver = checkTimes
@@ -101,7 +104,7 @@ struct LintCommand {
         if !empty.isEmpty {
             var listed: Set<String> = []
             let list = empty.map { arguments.paths[$0] }.filter { listed.insert($0).inserted }.joined(separator: ", ")
-            let message = "no JSON file to check in \(list) (directories are searched for *.json files; hidden files and folders are skipped)"
+            let message = "no JSON file to check in \(list) (directories are searched for *.json and *.json.j2 files; hidden files and folders are skipped)"
             // Nothing to check at all ends the run; beside other files it is said, and they are checked.
             if readable.isEmpty { throw CommandError(message) }
             writeStandardError("policylint: \(terminalSafe(message))\n")
@@ -275,7 +278,7 @@ struct InputWalk {
             let code = errno
             // Found inside a directory, a broken or looping symbolic link matters only if
             // it would have been linted: like any other entry, only a JSON one.
-            if !explicit && !hasJSONExtension(path) { return }
+            if !explicit && !isWalkedName(path) { return }
             unreadable.append(path)
             var reason = code == ENOENT ? "no such file or directory" : String(cString: strerror(code))
             var link = stat()
@@ -287,7 +290,7 @@ struct InputWalk {
             return
         }
         guard status.st_mode & S_IFMT == S_IFDIR else {
-            if explicit || hasJSONExtension(path) { inputs.append(Input(path: path, explicit: explicit, origin: origin)) }
+            if explicit || isWalkedName(path) { inputs.append(Input(path: path, explicit: explicit, origin: origin)) }
             return
         }
         if explicit { namedDirectories.insert(origin) }

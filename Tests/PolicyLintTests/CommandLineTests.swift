@@ -103,7 +103,7 @@ struct CommandLineTests {
         let r = try CLI.run(["empty"], in: folder.url)
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty, "no report of 0 files")
-        #expect(r.stderr == "policylint: no JSON file to check in empty (directories are searched for *.json files; hidden files and folders are skipped)\n")
+        #expect(r.stderr == "policylint: no JSON file to check in empty (directories are searched for *.json and *.json.j2 files; hidden files and folders are skipped)\n")
         let withOthers = try CLI.run(["empty", "configs"], in: folder.url)
         #expect(withOthers.status == 2, "a named folder that holds nothing is a mistake even beside others")
         #expect(withOthers.stdout.contains("0 errors, 0 warnings, 0 notes in 1 file"), "the others are still checked")

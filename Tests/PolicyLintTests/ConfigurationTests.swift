@@ -111,11 +111,12 @@ struct ConfigurationTests {
     }
 
     @Test("a wrong key or value is an error with its position and what is allowed", arguments: [
-        (#"{"rule": {}}"#, "1:2", "unknown key 'rule' in the configuration (allowed: rules, tlsProfile, pskMinimumLength, kinds, ignore); did you mean 'rules'?"),
+        (#"{"rule": {}}"#, "1:2", "unknown key 'rule' in the configuration (allowed: rules, tlsProfile, pskMinimumLength, template, kinds, ignore); did you mean 'rules'?"),
         (#"{"rules": {"nsx/sequence-rang": "off"}}"#, "1:12", "no rule 'nsx/sequence-rang'; did you mean 'nsx/sequence-range'?"),
         (#"{"rules": {"nsx/sequence-range": "disabled"}}"#, "1:34", "'disabled' is not a rule setting (allowed: off, error, warning, note)"),
         (#"{"rules": {"nsx/sequence-range": false}}"#, "1:34", "a rule's setting must be a string"),
         (#"{"tlsProfile": "strict"}"#, "1:16", "'strict' is not a TLS profile (allowed: modern, intermediate, legacy)"),
+        (#"{"template": "jinja2"}"#, "1:14", "'jinja2' is not a template mode (allowed: auto, jinja, none)"),
         (#"{"pskMinimumLength": 0}"#, "1:22", "\"pskMinimumLength\" must be a whole number ≥ 1"),
         (#"{"pskMinimumLength": 12.5}"#, "1:22", "\"pskMinimumLength\" must be a whole number ≥ 0"),
         (#"{"kinds": {"a/*.json": "sps.audit"}}"#, "1:24", "unknown kind 'sps.audit' (known: ApiServiceConfig, GatewayPolicy, Group, IPSecVpnIkeProfile, IPSecVpnTunnelProfile, IdsSignatureMetadata, L4PortSetServiceEntry, LBPool, LBVirtualServer, PolicyBasedIPSecVPNSession, PolicyNatRule, RouteBasedIPSecVPNSession, Rule, SecurityPolicy, Segment, Service, Tier0, Tier1, sps.archive_cleanup_policy, sps.audit_policy, sps.channel_policy, sps.time_policy, and every type of the NSX model)"),
@@ -273,7 +274,7 @@ struct ConfigurationEndToEndTests {
         defer { folder.remove() }
         let r = try CLI.run(["a.json"], in: folder.url)
         #expect(r.status == 2)
-        #expect(r.stderr == "policylint: broken configuration: .policylint.json:3:3: unknown key 'ignores' in the configuration (allowed: rules, tlsProfile, pskMinimumLength, kinds, ignore); did you mean 'ignore'?\n")
+        #expect(r.stderr == "policylint: broken configuration: .policylint.json:3:3: unknown key 'ignores' in the configuration (allowed: rules, tlsProfile, pskMinimumLength, template, kinds, ignore); did you mean 'ignore'?\n")
         #expect(r.stdout.isEmpty)
     }
 

@@ -7,7 +7,7 @@ import Testing
 struct PublicAPITests {
     static let expected: Set<String> = [
         // The engine.
-        "Linter", "LintOptions", "FileReport", "DocumentMode", "TLSProfile",
+        "Linter", "LintOptions", "FileReport", "DocumentMode", "TLSProfile", "TemplateMode",
         // Rule loading, and a rule's documentation (`policylint rules`, `explain`).
         "RuleSet", "RulePack", "RulePackLoader", "ModelLines", "RuleDescription", "RuleDocumentation", "ConfigurationError",
         // Findings, their positions and fixes.

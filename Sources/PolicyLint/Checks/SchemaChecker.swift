@@ -34,6 +34,8 @@ struct SchemaChecker {
             guard let index = fieldTable.index(for: key, in: doc) else {
                 if type.closed {
                     let name = doc.string(key)
+                    // A templated key (`"{{ field }}"`) may name any field.
+                    if TemplatePlaceholder.occurs(in: name) { continue }
                     let near = closestMatch(to: name, in: type.fieldOrder)
                     let hint = near.map { "; did you mean '\($0)'?" } ?? ""
                     if let model = type.model, !model.exact, near == nil {
@@ -180,6 +182,9 @@ struct SchemaChecker {
     func checkValue(_ value: Int, _ field: FieldSpec, name: FieldName, parent: Int, context: inout CheckContext,
                     pending: inout [(object: Int, type: TypeSpec)]) {
         let doc = context.doc
+        // A template's unquoted placeholder (`{{ groups | to_json }}`) is a value of any type,
+        // not known until rendering: present, never judged.
+        if doc.nodes[value].isPlaceholder { return }
         if let exempt = field.exemptWhen, context.holds(exempt, on: parent) { return }
         if !field.types.isEmpty && !field.types.contains(where: { matches(value, $0, doc) }) {
             // A template's "{{ enabled }}" stands for a value of any type.

@@ -32,7 +32,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 /// with the reason a reviewer reads. Read strictly: a typo is exit 2, never a silent no-op.
 public struct Configuration: Sendable {
     public static let fileName = ".policylint.json"
-    static let keys = ["rules", "tlsProfile", "pskMinimumLength", "kinds", "ignore"]
+    static let keys = ["rules", "tlsProfile", "pskMinimumLength", "template", "kinds", "ignore"]
     static let ignoreKeys = ["paths", "pointer", "rules", "reason", "expires"]
 
     /// The file as shown in messages.
@@ -43,6 +43,8 @@ public struct Configuration: Sendable {
     var levels: [String: Level?] = [:]
     var tlsProfile: TLSProfile?
     var pskMinimumLength: Int?
+    /// Which files are read as templates, as `--template`.
+    var template: TemplateMode?
     /// The kind of a bare SPS body by path, in file order: the first match wins.
     var kinds: [KindMapping] = []
     var ignores: [Ignore] = []
@@ -147,6 +149,13 @@ public struct Configuration: Sendable {
             }
             config.tlsProfile = profile
         }
+        if let node = top["template"] {
+            let text = try r.string(node, "\"template\"")
+            guard let mode = TemplateMode(rawValue: text) else {
+                throw r.fail(node, "'\(text)' is not a template mode (allowed: \(TemplateMode.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            config.template = mode
+        }
         if let node = top["pskMinimumLength"] {
             let length = try r.integer(node, "\"pskMinimumLength\"")
             guard length >= 1 else { throw r.fail(node, "\"pskMinimumLength\" must be a whole number ≥ 1") }
@@ -213,12 +222,13 @@ public struct Configuration: Sendable {
         return kinds.first { $0.glob.matches(path) }?.kind
     }
 
-    /// Rule levels, TLS profile and PSK length into the options; per-file kinds for the files
+    /// Rule levels, TLS profile, PSK length and template mode into the options; per-file kinds for the files
     /// of this run.
     public func configure(_ options: inout LintOptions, files: [String], workingDirectory: String) {
         options.levels.merge(levels) { $1 }
         if let tlsProfile { options.tlsProfile = tlsProfile }
         if let pskMinimumLength { options.pskMinimumLength = pskMinimumLength }
+        if let template { options.template = template }
         for file in files { if let kind = kind(of: file, workingDirectory: workingDirectory) { options.kindsByFile[file] = kind } }
     }
 

@@ -89,6 +89,9 @@ public struct Fixer {
         // Each pass applies every non-overlapping fix; a few passes settle neighbours.
         for _ in 0..<16 {
             let report = linter.lint(file: file, bytes: current)
+            // One rendering was read: an edit that suits it (a comma dropped with a field) can
+            // break a branch or loop iteration that was not.
+            if report.readAsTemplate { return .refused(reason: "it is a template, read as one rendering of it; an edit could break the renderings policylint did not read") }
             if report.findings.contains(where: { $0.ruleID == "json/syntax" || $0.ruleID == "json/encoding" }) {
                 return descriptions.isEmpty ? .refused(reason: "the file has syntax errors; fix them first") : .fixed(bytes: current, fixes: descriptions)
             }

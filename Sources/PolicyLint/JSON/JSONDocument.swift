@@ -14,6 +14,9 @@ struct JSONNode: Sendable {
     var kind: JSONKind
     /// Bit 0: the string has escapes. Bit 1: the container was cut short by a syntax error.
     /// Bit 2: the number is not valid RFC 8259 (leading zero, NaN…), kept to keep checking.
+    /// Bit 3: a template's unquoted placeholder (`{{ x }}`), a string node whose text is the
+    /// placeholder as written; it also carries bit 0, so every fast path that reads a string's
+    /// bytes between its quotes takes the decoding one instead (`string(_:)`).
     var flags: UInt8
     /// Byte offset of the value's first byte (the quote of a string).
     var start: UInt32
@@ -25,8 +28,10 @@ struct JSONNode: Sendable {
     static let hasEscapes: UInt8 = 1
     static let truncated: UInt8 = 2
     static let invalidNumber: UInt8 = 4
+    static let placeholder: UInt8 = 8
 
     var isTruncated: Bool { flags & Self.truncated != 0 }
+    var isPlaceholder: Bool { flags & Self.placeholder != 0 }
 }
 
 /// A syntax or encoding problem found while parsing, at a byte offset of the input.
@@ -49,6 +54,9 @@ struct JSONDocument: Sendable {
     /// one is whitespace between tokens); nil when it cannot vouch for them (a syntax error, a
     /// carriage return). Spares a pass over a large export to place its findings.
     var lineStarts: [UInt32]? = nil
+    /// Read as a template (TemplateReader): it held template syntax outside strings, whose
+    /// placeholders are opaque values.
+    var isTemplate = false
 
     var root: Int? { nodes.isEmpty ? nil : 0 }
 
@@ -158,6 +166,7 @@ struct JSONDocument: Sendable {
         if n.flags & JSONNode.hasEscapes == 0 {
             return String(decoding: bytes[contentStart..<contentEnd], as: UTF8.self)
         }
+        if n.isPlaceholder { return String(decoding: bytes[range(node)], as: UTF8.self) }
         return JSONStringDecoder.decode(bytes[contentStart..<contentEnd])
     }
 

@@ -55,6 +55,12 @@ func describeByte(_ input: UnsafeBufferPointer<UInt8>, _ p: Int) -> String {
     return "byte 0x" + hex(UInt32(b), width: 2)
 }
 
+/// A letter, digit or underscore: a bare word's byte (a literal, a key written without quotes,
+/// a template's name).
+func isIdentifierByte(_ c: UInt8) -> Bool {
+    (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") || c == UInt8(ascii: "_") || (zero...nine).contains(c)
+}
+
 func hex(_ value: UInt32, width: Int) -> String {
     let digits = String(value, radix: 16, uppercase: true)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
@@ -342,10 +348,6 @@ struct ParserState {
         case quote, openBrace, openBracket, minus, zero...nine, UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return true
         default: return false
         }
-    }
-
-    func isIdentifierByte(_ c: UInt8) -> Bool {
-        (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") || c == UInt8(ascii: "_") || (zero...nine).contains(c)
     }
 
     mutating func push(_ kind: JSONKind, at p: Int) {

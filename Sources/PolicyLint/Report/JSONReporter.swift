@@ -20,6 +20,12 @@ public struct JSONReporter: Reporter {
                 }
                 w.key("skippedFiles")
                 w.array { w in for file in run.skippedFiles { w.string(file) } }
+                // Only when there are some: a run of plain JSON keeps the shape it always had.
+                let templates = run.templateFiles
+                if !templates.isEmpty {
+                    w.key("templateFiles")
+                    w.array { w in for file in templates { w.string(file) } }
+                }
             }
         }
         return w.text + "\n"

@@ -46,6 +46,8 @@ public struct RunResult: Sendable {
     public var checkedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.checkedTypes, uniquingKeysWith: +) } }
     public var uncheckedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.uncheckedTypes, uniquingKeysWith: +) } }
     public var assumedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.assumedTypes, uniquingKeysWith: +) } }
+    /// The files read as templates, whose placeholders no check judged.
+    public var templateFiles: [String] { files.filter(\.readAsTemplate).map(\.file) }
 }
 
 /// A finding about the run as a whole: it has no file, position or pointer, so no ignore (which

@@ -125,6 +125,12 @@ public struct SarifReporter: Reporter {
                             w.key("skippedFiles")
                             w.array { w in for file in run.skippedFiles { w.string(uriReference(file)) } }
                         }
+                        // Files read as templates: their placeholders were not checked.
+                        let templates = run.templateFiles
+                        if !templates.isEmpty {
+                            w.key("templateFiles")
+                            w.array { w in for file in templates { w.string(uriReference(file)) } }
+                        }
                     }
                 }
             }
