@@ -172,6 +172,21 @@ struct Arguments: Sendable {
         return a
     }
 
+    /// The engine's options from the command line and the configuration (which names the
+    /// files' kinds): the command line wins, so --kind names every file's kind, --tls-profile
+    /// the profile, --template the template mode.
+    func lintOptions(_ configuration: Configuration?, files: [String], workingDirectory: String) -> LintOptions {
+        var options = LintOptions(mode: mode, kind: kind, tlsProfile: tlsProfile)
+        options.strictReferences = strictReferences
+        options.template = template
+        if let configuration {
+            configuration.configure(&options, files: kind == nil ? files : [], workingDirectory: workingDirectory)
+            if given.contains("--tls-profile") { options.tlsProfile = tlsProfile }
+            if given.contains("--template") { options.template = template }
+        }
+        return options
+    }
+
     /// The least level that makes the exit code 1; nil for `--fail-on none`.
     var failLevel: Level? {
         switch failOn {

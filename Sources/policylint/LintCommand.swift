@@ -38,21 +38,11 @@ struct LintCommand {
         }
 
         let configuration = try loadConfiguration()
-        var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
-        options.strictReferences = arguments.strictReferences
-        options.template = arguments.template
         if let kind = arguments.kind, !ruleSet.declaresType(kind) {
             let hint = ruleSet.closestKind(to: kind).map { "; did you mean '\($0)'?" } ?? ""
             throw CommandError("unknown kind '\(kind)' (known: \(ruleSet.kindNames.joined(separator: ", ")), and every type of the NSX model)\(hint)")
         }
-        if let configuration {
-            // The command line wins: --kind names every file's kind, --tls-profile the profile,
-            // --template the template mode.
-            let files = (named + context).map { displayName($0.path) }
-            configuration.configure(&options, files: arguments.kind == nil ? files : [], workingDirectory: workingDirectory)
-            if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
-            if arguments.given.contains("--template") { options.template = arguments.template }
-        }
+        var options = arguments.lintOptions(configuration, files: (named + context).map { displayName($0.path) }, workingDirectory: workingDirectory)
         options.phaseObserver = phaseTimes
         options.durationObserver = checkTimes
         // The audit report lists the rule base in evaluation order.

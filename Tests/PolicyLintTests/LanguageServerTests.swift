@@ -188,6 +188,30 @@ struct LanguageServerTests {
         #expect(client.finish() == 0)
     }
 
+    /// A template being written is read past its placeholders, as the command reads it.
+    @Test func aTemplateIsLintedPastItsPlaceholders() throws {
+        let folder = try TemporaryFolder([:])
+        defer { folder.remove() }
+        let client = try start(folder)
+        let uri = LanguageServer.uri(ofPath: folder.path("roles/dfw/templates/policy.json.j2"))
+        let template = """
+            {
+              "resource_type": "SecurityPolicy",
+              "display_name": "{{ policy_name }}",
+              "stateful": {{ stateful | lower }},
+              "category": "Application",
+              "sequence_number": 1200000
+            }
+            """
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "jinja", "version": 1, "text": .string(template)]])
+        let diagnostics = try client.diagnostics(for: uri)["diagnostics"]?.array ?? []
+        #expect(diagnostics.map { $0["code"]?.string ?? "" } == ["nsx/sequence-range"])
+        #expect(diagnostics.first?["range"]?.rangeNumbers == [5, 21, 5, 28])
+        #expect(try client.request("shutdown")["result"] == .null)
+        client.notify("exit", .null)
+        #expect(client.finish() == 0)
+    }
+
     @Test func theProtocolsMistakesAreAnsweredAndTheServerGoesOn() throws {
         let folder = try TemporaryFolder([:])
         defer { folder.remove() }

@@ -221,14 +221,8 @@ final class LanguageServer {
     /// The linter for a document: the command line's options, and the configuration's for the
     /// document and its bundle (the command line wins, as when linting).
     private func linter(for document: OpenDocument, _ configuration: Configuration?) -> Linter {
-        var options = LintOptions(mode: arguments.mode, kind: arguments.kind, tlsProfile: arguments.tlsProfile)
-        options.strictReferences = arguments.strictReferences
-        if let configuration {
-            let files = arguments.kind == nil ? [name(of: document)] + context(excluding: document).map(\.name) : []
-            configuration.configure(&options, files: files, workingDirectory: root)
-            if arguments.given.contains("--tls-profile") { options.tlsProfile = arguments.tlsProfile }
-        }
-        return Linter(ruleSet: ruleSet, options: options)
+        let files = configuration == nil ? [] : [name(of: document)] + context(excluding: document).map(\.name)
+        return Linter(ruleSet: ruleSet, options: arguments.lintOptions(configuration, files: files, workingDirectory: root))
     }
 
     private func lint(_ uri: String) {
