@@ -71,6 +71,19 @@ struct PatternMessageTests {
         #expect(findings.map(\.message) == [expected])
     }
 
+    /// A wrong type is named once: a scalar with its value, a container or null by its kind alone
+    /// ("not an object", which once read "not an object an object").
+    @Test func aWrongTypeIsNamedOnce() {
+        let findings = Self.lint(#"{"resource_type": "SecurityPolicy", "stateful": null, "scope": {"a": 1}, "display_name": ["x"], "category": 5, "tcp_strict": "yes"}"#)
+        #expect(findings.filter { $0.ruleID == "schema/type" }.map(\.message) == [
+            "'stateful' must be a boolean, not null",
+            "'scope' must be an array, not an object",
+            "'display_name' must be a string, not an array",
+            "'category' must be a string, not an integer 5",
+            "'tcp_strict' must be a boolean, not a string \"yes\"",
+        ])
+    }
+
     static func pack(_ field: String) throws -> RulePack {
         try RulePackLoader.load(file: "acme.json", bytes: Array(#"""
             {"pack": "acme", "types": [{"name": "acme.Thing", "fields": {"code": \#(field)}}]}

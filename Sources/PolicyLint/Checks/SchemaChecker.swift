@@ -192,7 +192,10 @@ struct SchemaChecker {
             let wanted = field.types.map(typeName).joined(separator: " or ")
             let digitsHint = doc.kind(value) == .string && field.types.contains(.boolean)
                 && (doc.stringEquals(value, "true") || doc.stringEquals(value, "false")) ? " (write it without quotes)" : ""
-            context.report("schema/type", "'\(name)' must be \(wanted), not \(context.kindName(value)) \(context.describe(value, secret: isSecret(field, name)))\(digitsHint)\(cite(field))", at: value)
+            // A scalar is named and shown ("a string \"yes\""); an object, a list or null only named.
+            let scalar = [.string, .number, .true, .false].contains(doc.kind(value))
+            let shown = scalar ? "\(context.kindName(value)) \(context.describe(value, secret: isSecret(field, name)))" : context.kindName(value)
+            context.report("schema/type", "'\(name)' must be \(wanted), not \(shown)\(digitsHint)\(cite(field))", at: value)
             return
         }
         switch doc.kind(value) {
