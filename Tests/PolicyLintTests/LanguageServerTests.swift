@@ -212,6 +212,27 @@ struct LanguageServerTests {
         #expect(client.finish() == 0)
     }
 
+    /// policylint's own configuration, edited in the editor, is read as the command reads it:
+    /// its mistake at its place, not findings as if it were an appliance's config.
+    @Test func theConfigurationIsCheckedAsConfiguration() throws {
+        let folder = try TemporaryFolder([:])
+        defer { folder.remove() }
+        let client = try start(folder)
+        let uri = LanguageServer.uri(ofPath: folder.path(".policylint.json"))
+        client.notify("textDocument/didOpen", ["textDocument": ["uri": .string(uri), "languageId": "json", "version": 1,
+                                                                "text": "{\n  \"rules\": {\"nsx/sequence-rang\": \"off\"}\n}\n"]])
+        let broken = try client.diagnostics(for: uri)["diagnostics"]?.array ?? []
+        #expect(broken.map { $0["code"]?.string ?? "" } == ["configuration"])
+        #expect(broken.first?["message"]?.string == "broken configuration: no rule 'nsx/sequence-rang'; did you mean 'nsx/sequence-range'?")
+        #expect(broken.first?["range"]?.rangeNumbers == [1, 12, 1, 12])
+        client.notify("textDocument/didChange", ["textDocument": ["uri": .string(uri), "version": 2],
+                                                 "contentChanges": [["text": "{\"rules\": {\"nsx/sequence-range\": \"off\"}}"]]])
+        #expect(try client.diagnostics(for: uri)["diagnostics"] == [])
+        #expect(try client.request("shutdown")["result"] == .null)
+        client.notify("exit", .null)
+        #expect(client.finish() == 0)
+    }
+
     @Test func theProtocolsMistakesAreAnsweredAndTheServerGoesOn() throws {
         let folder = try TemporaryFolder([:])
         defer { folder.remove() }

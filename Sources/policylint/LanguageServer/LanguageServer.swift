@@ -71,6 +71,9 @@ final class LanguageServer {
         /// How many times the text changed: another document's context is prepared anew
         /// when this one's text is not the one it was prepared with.
         var edits = 0
+        /// policylint's own files are not an appliance's: the configuration is read as the
+        /// command reads it (its one problem, if any), a baseline not at all.
+        var ownFileDiagnostics: [JSONValue]?
     }
     private var documents: [String: OpenDocument] = [:]
     /// The workspace's JSON files as last read from disk, by absolute path; nil until first
@@ -203,7 +206,7 @@ final class LanguageServer {
             let positions = TextPositions(document.bytes)
             var params: [(key: String, value: JSONValue)] = [("uri", .string(uri))]
             if let version = document.version { params.append(("version", .number(Double(version)))) }
-            params.append(("diagnostics", .array(document.findings.map { diagnostic($0, positions) })))
+            params.append(("diagnostics", .array(document.ownFileDiagnostics ?? document.findings.map { diagnostic($0, positions) })))
             out.append(Self.notification("textDocument/publishDiagnostics", .object(params)))
         }
         return out
@@ -227,6 +230,13 @@ final class LanguageServer {
 
     private func lint(_ uri: String) {
         guard let document = documents[uri] else { return }
+        documents[uri]!.linted = true
+        if let own = ownFileDiagnostics(document) {
+            documents[uri]!.findings = []
+            documents[uri]!.ownFileDiagnostics = own
+            return
+        }
+        documents[uri]!.ownFileDiagnostics = nil
         let name = name(of: document)
         let configuration = configuration(for: document)
         let linter = linter(for: document, configuration?.loaded)
@@ -245,7 +255,25 @@ final class LanguageServer {
             reports = configuration.suppress(reports, workingDirectory: root, today: localToday(), linter: linter)
         }
         documents[uri]!.findings = reports.first.map { $0.findings.filter { $0.suppression == nil } } ?? []
-        documents[uri]!.linted = true
+    }
+
+    /// For policylint's configuration, the problem its strict reading finds (none when it
+    /// loads); for a baseline, none; nil for any other document.
+    private func ownFileDiagnostics(_ document: OpenDocument) -> [JSONValue]? {
+        if Baseline.recognizes(document.bytes) { return [] }
+        guard document.uri.split(separator: "/").last == Substring(Configuration.fileName) else { return nil }
+        do {
+            _ = try Configuration.load(file: name(of: document), folder: root, bytes: document.bytes, ruleSet: ruleSet)
+            return []
+        } catch let error as ConfigurationError {
+            let positions = TextPositions(document.bytes)
+            let offset = error.position.map { positions.offset(line: $0.line, codePointColumn: $0.column) } ?? 0
+            return [["range": Self.range(offset..<offset, positions), "severity": 1, "code": "configuration", "source": "policylint",
+                     "message": .string("broken configuration: \(error.message)")]]
+        } catch {
+            return [["range": Self.range(0..<0, TextPositions(document.bytes)), "severity": 1, "source": "policylint",
+                     "message": .string("broken configuration: \(error)")]]
+        }
     }
 
     /// The bundle's other files: the workspace's JSON files, open ones at their edited text.
