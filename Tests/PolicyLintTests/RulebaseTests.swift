@@ -250,3 +250,57 @@ struct RulebaseTests {
         #expect(rules.last?.name == "r99-99")
     }
 }
+
+/// The set operations' shortcuts against the plain definitions, over many small random sets
+/// (a fixed seed, so a failure repeats).
+@Suite("Rule base set operations")
+struct RulebaseSetTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11 | state << 53
+        }
+    }
+
+    static func spans(_ g: inout Generator) -> [Span] {
+        (0..<Int.random(in: 0...4, using: &g)).map { _ in
+            let lo = UInt128(Int.random(in: 0...40, using: &g))
+            return Span(lo: lo, hi: lo + UInt128(Int.random(in: 0...6, using: &g)))
+        }
+    }
+
+    static func dim(_ g: inout Generator) -> Dim {
+        if Int.random(in: 0...9, using: &g) == 0 { return .everything }
+        let tokens = Array(Set((0..<Int.random(in: 0...2, using: &g)).map { _ in Int32.random(in: 0...4, using: &g) })).sorted()
+        return Dim(a: Spans.normalized(spans(&g)), b: Spans.normalized(spans(&g)), tokens: tokens)
+    }
+
+    /// Sorted by start, touching or overlapping spans merged: what `normalized` means.
+    static func merged(_ spans: [Span]) -> [Span] {
+        var out: [Span] = []
+        for s in spans.sorted(by: { ($0.lo, $0.hi) < ($1.lo, $1.hi) }) {
+            if let last = out.last, s.lo <= last.hi + 1 { out[out.count - 1].hi = max(last.hi, s.hi) } else { out.append(s) }
+        }
+        return out
+    }
+
+    @Test func normalizedSpansAreSortedMergedSpans() {
+        var g = Generator(state: 7)
+        for _ in 0..<5_000 {
+            let list = Self.spans(&g)
+            #expect(Spans.normalized(list) == Self.merged(list), "\(list)")
+            // Already in order: returned as it is.
+            let ordered = Self.merged(list)
+            #expect(Spans.normalized(ordered) == ordered)
+        }
+    }
+
+    @Test func intersectsIsWhetherTheIntersectionHoldsAnything() {
+        var g = Generator(state: 11)
+        for _ in 0..<5_000 {
+            let x = Self.dim(&g), y = Self.dim(&g)
+            #expect(Dim.intersects(x, y) == !Dim.intersect(x, y).isEmpty, "\(x) \(y)")
+        }
+    }
+}

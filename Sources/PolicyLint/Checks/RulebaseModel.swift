@@ -14,6 +14,14 @@ struct Span: Equatable {
 enum Spans {
     static func normalized(_ spans: [Span]) -> [Span] {
         guard spans.count > 1 else { return spans }
+        // Most lists are already in order (a group's blocks as written, a union of such): kept
+        // as they are, without sorting a copy.
+        var inOrder = true
+        for i in 1..<spans.count where spans[i - 1].hi == .max || spans[i].lo <= spans[i - 1].hi + 1 || spans[i].lo > spans[i].hi {
+            inOrder = false
+            break
+        }
+        if inOrder { return spans }
         let sorted = spans.sorted { $0.lo < $1.lo }
         var out: [Span] = [sorted[0]]
         for s in sorted.dropFirst() {
@@ -129,6 +137,19 @@ struct Dim: Equatable {
         return Dim(a: Spans.subtract(x.a, y.a), b: Spans.subtract(x.b, y.b), tokens: sortedDifference(x.tokens, y.tokens))
     }
 
+    /// Whether `intersect(x, y)` is not empty, without building it.
+    static func intersects(_ x: Dim, _ y: Dim) -> Bool {
+        if x.all { return !y.isEmpty }
+        if y.all { return !x.isEmpty }
+        if Spans.overlaps(x.a, y.a) || Spans.overlaps(x.b, y.b) { return true }
+        var i = 0, j = 0
+        while i < x.tokens.count && j < y.tokens.count {
+            if x.tokens[i] == y.tokens[j] { return true }
+            if x.tokens[i] < y.tokens[j] { i += 1 } else { j += 1 }
+        }
+        return false
+    }
+
     /// Whether the two may share a member: true unless provably disjoint (a token may hold
     /// any address, and two tokens the same VM).
     static func mayIntersect(_ x: Dim, _ y: Dim) -> Bool {
@@ -174,13 +195,13 @@ struct Box {
     /// `x` minus `y`, as disjoint boxes holding at least what is left, and whether `y` took
     /// anything away.
     static func subtract(_ x: Box, _ y: Box) -> (pieces: [Box], removed: Bool) {
+        // Disjoint in one dimension (most earlier rules are): nothing to take, and no
+        // difference worth making. Told without building a set, before any is built.
+        for i in 0..<x.dims.count where !Dim.intersects(x.dims[i], y.dims[i]) { return ([x], false) }
         var pieces: [Box] = []
         var prefix = x
         for i in 0..<x.dims.count {
-            // Disjoint in one dimension (most earlier rules are): nothing to take, and no
-            // difference worth making.
             let common = Dim.intersect(prefix.dims[i], y.dims[i])
-            if common.isEmpty { return ([x], false) }
             let difference = Dim.subtract(prefix.dims[i], y.dims[i], spaces[i])
             if !difference.isEmpty {
                 var piece = prefix
