@@ -76,6 +76,8 @@ final class LanguageServer {
         var ownFileDiagnostics: [JSONValue]?
     }
     private var documents: [String: OpenDocument] = [:]
+    /// Documents closed since the last publication: their diagnostics are cleared.
+    private var closed: [String] = []
     /// The workspace's JSON files as last read from disk, by absolute path; nil until first
     /// needed, and again after a save. `workspaceReads` counts the readings.
     private var workspaceFiles: [String: [UInt8]]? { didSet { workspacePositions = [:] } }
@@ -191,9 +193,6 @@ final class LanguageServer {
             break
         }
     }
-
-    /// Documents closed since the last publication: their diagnostics are cleared.
-    private var closed: [String] = []
 
     /// `publishDiagnostics` for each document whose text changed since it was last linted, and
     /// an empty one for each document closed.
