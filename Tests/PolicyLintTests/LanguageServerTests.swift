@@ -271,6 +271,45 @@ struct LanguageServerTests {
         #expect(format.stderr.contains("--format json: policylint lsp speaks the Language Server Protocol only"))
     }
 
+    /// Every sample, seed example, real-world file, template and RFC 8259 conformance file (that
+    /// is valid UTF-8, as an editor's text is): the server publishes exactly the findings the
+    /// linter makes, each at the UTF-16 position of its line and code-point column, counted
+    /// here from Swift's own strings.
+    @Test func diagnosticsAreTheLintersFindingsInUTF16() throws {
+        let ruleSet = try RuleSet(packs: try RuleSet.builtInPacks())
+        var checked = 0
+        for folder in ["testdata/samples", "testdata/seeds", "testdata/realworld", "testdata/templates", "testdata/conformance/valid", "testdata/conformance/invalid"] {
+            let url = Golden.root.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where name.hasSuffix(".json") || name.hasSuffix(".j2") {
+                let bytes = Array(try Data(contentsOf: url.appendingPathComponent(name)))
+                guard let text = String(validating: bytes, as: UTF8.self) else { continue }
+                let server = LanguageServer(ruleSet: ruleSet, arguments: Arguments(), workingDirectory: "/nonexistent")
+                func send(_ message: JSONValue) { _ = server.receive(Array(message.text.utf8)) }
+                send(["jsonrpc": "2.0", "id": 1, "method": "initialize", "params": ["capabilities": [:]]])
+                let uri = "file:///nonexistent/\(name)"
+                send(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": ["uri": .string(uri), "languageId": "json", "version": 1, "text": .string(text)]]])
+                let diagnostics = server.publishPending().first?["params"]?["diagnostics"]?.array ?? []
+                let findings = Linter(ruleSet: ruleSet).lint(file: name, bytes: bytes).findings.filter { $0.suppression == nil }
+                let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+                // The linter's columns start after a byte order mark; in the text an editor
+                // sends, a mark that is there is a character of the first line.
+                let mark = text.unicodeScalars.first == "\u{FEFF}" ? 1 : 0
+                func utf16(_ position: SourcePosition, _ offset: Int) -> [Int] {
+                    // A finding about the mark itself (its bytes 0–3) is placed on it.
+                    if mark == 1 && offset < 3 { return [0, offset == 0 ? 0 : 1] }
+                    guard position.line - 1 < lines.count else { return [position.line - 1, -1] }
+                    let scalars = position.column - 1 + (position.line == 1 ? mark : 0)
+                    return [position.line - 1, String(String.UnicodeScalarView(lines[position.line - 1].unicodeScalars.prefix(scalars))).utf16.count]
+                }
+                #expect(diagnostics.map { $0["code"]?.string ?? "" } == findings.map(\.ruleID), "\(folder)/\(name)")
+                #expect(diagnostics.map { $0["range"]!.rangeNumbers } == findings.map { utf16($0.start, $0.byteRange.lowerBound) + utf16($0.end, $0.byteRange.upperBound) }, "\(folder)/\(name)")
+                #expect(diagnostics.map { $0["message"]?.string ?? "" } == findings.map(\.message), "\(folder)/\(name)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 150)
+    }
+
     // MARK: the pieces
 
     @Test func positionsCountUTF16CodeUnitsAndEveryLineEnd() {
