@@ -517,7 +517,12 @@ struct RulebaseRun {
                 }
                 let upper = Box(dims: [scope, source, destination, service, direction, family])
                 var lower: Box? = nil
-                if let sourceLower, let destinationLower { lower = Box(dims: [scope, sourceLower, destinationLower, service, direction, family]) }
+                if let sourceLower, let destinationLower {
+                    // Without an exclusion the two are one set, stored once (115,200 rules of a
+                    // large export made a copy each).
+                    lower = sourceLower == source && destinationLower == destination ? upper
+                        : Box(dims: [scope, sourceLower, destinationLower, service, direction, family])
+                }
                 let seqNode = m[11]
                 let name = text(rf, m[12]) ?? text(rf, m[13]) ?? "rule"
                 rules.append(FlatRule(
