@@ -61,3 +61,18 @@ extension HTMLReportTests {
         #expect(try CLI.run(["--format", "html", "--show-suppressed", "a.json"], in: folder.url).stdout.contains("vendor default</div>"))
     }
 }
+
+extension HTMLReportTests {
+    /// The audit report says which files were read as templates, as the text summary does: their
+    /// placeholders were not judged. A run without templates says nothing of them.
+    @Test func templatesAreNamed() {
+        let template = Array(#"{"resource_type": "SecurityPolicy", "stateful": {{ stateful }}, "sequence_number": 5}"#.utf8)
+        let plain = Array(#"{"resource_type": "SecurityPolicy", "sequence_number": 5}"#.utf8)
+        let linter = Linter(ruleSet: builtInRules)
+        let html = HTMLReporter().render(RunResult(files: [linter.lint(file: "p<1>.json.j2", bytes: template), linter.lint(file: "q.json", bytes: plain)],
+                                                   ruleSet: builtInRules, toolVersion: "t"))
+        #expect(html.contains("<div class=\"meta\">read as a template (placeholders and {% else %} branches not checked): p&lt;1&gt;.json.j2</div>"))
+        let none = HTMLReporter().render(RunResult(files: [linter.lint(file: "q.json", bytes: plain)], ruleSet: builtInRules, toolVersion: "t"))
+        #expect(!none.contains("read as"))
+    }
+}

@@ -74,6 +74,7 @@ public struct HTMLReporter: Reporter {
         }
         if run.baselinedCount > 0 { leftOut.append("\(run.baselinedCount) in the baseline, not listed") }
         if !leftOut.isEmpty { html += "<div class=\"meta\">\(Self.escape(leftOut.joined(separator: "; ")))</div>\n" }
+        if let templates = run.templateSummary { html += "<div class=\"meta\">\(Self.escape(templates))</div>\n" }
         for f in run.runFindings {
             html += "<div class=\"run-finding\"><b class=\"\(f.level.rawValue)\">\(f.level.rawValue)</b> <code>\(Self.escape(f.ruleID))</code> \(Self.escape(f.message))</div>\n"
         }

@@ -48,6 +48,12 @@ public struct RunResult: Sendable {
     public var assumedTypes: [String: Int] { files.reduce(into: [:]) { $0.merge($1.assumedTypes, uniquingKeysWith: +) } }
     /// The files read as templates, whose placeholders no check judged.
     public var templateFiles: [String] { files.filter(\.readAsTemplate).map(\.file) }
+    /// The files read as templates, as the text summary and the audit report say it; nil for none.
+    var templateSummary: String? {
+        let templates = templateFiles
+        guard !templates.isEmpty else { return nil }
+        return "read as \(templates.count == 1 ? "a template" : "templates") (placeholders and {% else %} branches not checked): \(templates.joined(separator: ", "))"
+    }
 }
 
 /// A finding about the run as a whole: it has no file, position or pointer, so no ignore (which

@@ -63,10 +63,7 @@ public struct TextReporter: Reporter {
         let assumed = run.assumedTypes
         if !assumed.isEmpty { out += "assumed from their fields (no resource_type): \(list(assumed)); --kind or the configuration's kinds name the type\n" }
         if !unchecked.isEmpty { out += "no rules for: \(list(unchecked))\n" }
-        let templates = run.templateFiles
-        if !templates.isEmpty {
-            out += "read as \(templates.count == 1 ? "a template" : "templates") (placeholders and {% else %} branches not checked): \(templates.map(terminalSafe).joined(separator: ", "))\n"
-        }
+        if let templates = run.templateSummary { out += terminalSafe(templates) + "\n" }
         if !run.skippedFiles.isEmpty {
             let n = run.skippedFiles.count
             out += "skipped: \(plural(n, "file")) \(n == 1 ? "holds" : "hold") no NSX or SPS object: \(run.skippedFiles.map(terminalSafe).joined(separator: ", "))\n"
