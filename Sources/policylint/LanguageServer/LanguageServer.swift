@@ -220,10 +220,10 @@ final class LanguageServer {
         return ProjectPath.shown(path, workingDirectory: root)
     }
 
-    /// The linter for a document: the command line's options, and the configuration's for the
-    /// document and its bundle (the command line wins, as when linting).
-    private func linter(for document: OpenDocument, _ configuration: Configuration?) -> Linter {
-        let files = configuration == nil ? [] : [name(of: document)] + context(excluding: document).map(\.name)
+    /// The linter for a document, and for the context files it is to scan: the command line's
+    /// options, and the configuration's for those files (the command line wins, as when linting).
+    private func linter(for document: OpenDocument, _ configuration: Configuration?, context: [(name: String, bytes: [UInt8])] = []) -> Linter {
+        let files = configuration == nil ? [] : [name(of: document)] + context.map(\.name)
         return Linter(ruleSet: ruleSet, options: arguments.lintOptions(configuration, files: files, workingDirectory: root))
     }
 
@@ -238,7 +238,6 @@ final class LanguageServer {
         documents[uri]!.ownFileDiagnostics = nil
         let name = name(of: document)
         let configuration = configuration(for: document)
-        let linter = linter(for: document, configuration?.loaded)
         var edits: [String: Int] = [:]
         for (other, open) in documents where other != uri { edits[other] = open.edits }
         _ = workspace()
@@ -246,9 +245,12 @@ final class LanguageServer {
             $0.workspaceRead == workspaceReads && $0.edits == edits && $0.configuration == configuration?.bytes
         } ?? false
         if !current {
+            // Read and scanned only when the bundle changed: not on every keystroke.
+            let context = context(excluding: document)
             preparedContexts[uri] = PreparedContext(workspaceRead: workspaceReads, edits: edits, configuration: configuration?.bytes,
-                                                    context: linter.prepare(context: context(excluding: document)))
+                                                    context: linter(for: document, configuration?.loaded, context: context).prepare(context: context))
         }
+        let linter = linter(for: document, configuration?.loaded)
         var reports = linter.lint(bundle: [(name, document.bytes)], prepared: preparedContexts[uri]!.context)
         if let configuration = configuration?.loaded {
             reports = configuration.suppress(reports, workingDirectory: root, today: localToday(), linter: linter)
@@ -328,7 +330,7 @@ final class LanguageServer {
         do {
             return (try Configuration.load(file: found.shown, folder: realPath(ProjectPath.folder(of: found.path)), bytes: bytes, ruleSet: ruleSet), bytes)
         } catch {
-            writeStandardError("policylint lsp: broken configuration \(terminalSafe(found.shown)): \(error)\n")
+            writeStandardError("policylint lsp: broken configuration \(terminalSafe(found.shown)): \(terminalSafe("\(error)"))\n")
             return (nil, bytes)
         }
     }
