@@ -233,6 +233,26 @@ struct LanguageServerTests {
         #expect(client.finish() == 0)
     }
 
+    /// A code action asked for in the same burst as the edit lints the text first; its
+    /// diagnostics are still published.
+    @Test func aCodeActionBeforePublicationDoesNotSwallowTheDiagnostics() throws {
+        let folder = try TemporaryFolder([:])
+        defer { folder.remove() }
+        let client = try start(folder)
+        let uri = LanguageServer.uri(ofPath: folder.path("p.json"))
+        let open = client.frame(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": [
+            "uri": .string(uri), "languageId": "json", "version": 1, "text": #"{"resource_type": "SecurityPolicy", "category": "application"}"#]]])
+        let action = client.frame(["jsonrpc": "2.0", "id": 50, "method": "textDocument/codeAction", "params": [
+            "textDocument": ["uri": .string(uri)], "range": ["start": ["line": 0, "character": 50], "end": ["line": 0, "character": 50]],
+            "context": ["diagnostics": []]]])
+        client.sendRaw(open + action)
+        #expect(try client.receive { $0["id"]?.int == 50 }["result"]?.array?.first?["title"]?.string == "write 'Application' (schema/enum)")
+        #expect(try client.diagnostics(for: uri)["diagnostics"]?.array?.map { $0["code"]?.string ?? "" } == ["schema/enum"])
+        #expect(try client.request("shutdown")["result"] == .null)
+        client.notify("exit", .null)
+        #expect(client.finish() == 0)
+    }
+
     @Test func theProtocolsMistakesAreAnsweredAndTheServerGoesOn() throws {
         let folder = try TemporaryFolder([:])
         defer { folder.remove() }

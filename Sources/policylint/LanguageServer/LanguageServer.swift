@@ -68,6 +68,9 @@ final class LanguageServer {
         /// The last lint: its findings (for code actions) and whether the text changed since.
         var findings: [Finding] = []
         var linted = false
+        /// Whether the client has the diagnostics of the current text (a code action may have
+        /// linted it before they were published).
+        var published = false
         /// How many times the text changed: another document's context is prepared anew
         /// when this one's text is not the one it was prepared with.
         var edits = 0
@@ -179,12 +182,13 @@ final class LanguageServer {
             documents[uri]!.bytes = Array(text.utf8)
             documents[uri]!.version = document?["version"]?.int
             documents[uri]!.linted = false
+            documents[uri]!.published = false
             documents[uri]!.edits += 1
         case "textDocument/didSave":
             // Saved text is what the other files' references see on disk now: read again, and
             // every open document linted again against it.
             workspaceFiles = nil
-            for key in documents.keys { documents[key]!.linted = false }
+            for key in documents.keys { documents[key]!.linted = false; documents[key]!.published = false }
         case "textDocument/didClose":
             documents[uri] = nil
             preparedContexts[uri] = nil
@@ -194,13 +198,14 @@ final class LanguageServer {
         }
     }
 
-    /// `publishDiagnostics` for each document whose text changed since it was last linted, and
+    /// `publishDiagnostics` for each document whose text changed since they were last published, and
     /// an empty one for each document closed.
     func publishPending() -> [JSONValue] {
         var out = closed.map { Self.notification("textDocument/publishDiagnostics", ["uri": .string($0), "diagnostics": []]) }
         closed = []
-        for uri in documents.keys.sorted() where !documents[uri]!.linted {
-            lint(uri)
+        for uri in documents.keys.sorted() where !documents[uri]!.published {
+            if !documents[uri]!.linted { lint(uri) }
+            documents[uri]!.published = true
             let document = documents[uri]!
             let positions = TextPositions(document.bytes)
             var params: [(key: String, value: JSONValue)] = [("uri", .string(uri))]
